@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+
+/** Each command lives in its own file and adds itself to the program. */
+type Register = (program: Command) => void;
+
+async function commands(): Promise<Register[]> {
+  const modules = await Promise.all([
+    // command modules are appended here
+  ] as Promise<{ register: Register }>[]);
+  return modules.map((m) => m.register);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('ncollapse')
+    .description('A neural-collapse laboratory: train into the terminal phase and measure collapse.')
+    .showHelpAfterError();
+  for (const register of await commands()) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    console.error(`ncollapse: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
