@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what ncollapse needs on a Debian machine, skipping whatever is already there:
+# libtorch (unless $LIBTORCH or LIBTORCH_USE_PYTORCH=1 points elsewhere), the Fashion-MNIST
+# files, the npm dependencies and the native addon. Usage: scripts/setup.sh [--test]
+# (--test also installs Chromium for the browser tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "setup: '$*' needs root; run it as root or install sudo." >&2; exit 1
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    echo "setup: apt-get update" >&2
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  echo "setup: apt-get install $*" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+missing=()
+command -v node >/dev/null || missing+=(nodejs npm)
+command -v g++ >/dev/null || missing+=(g++)
+command -v make >/dev/null || missing+=(make)
+command -v python3 >/dev/null || missing+=(python3)
+if [ -z "${LIBTORCH:-}" ] && [ "${LIBTORCH_USE_PYTORCH:-}" != 1 ] && [ ! -f /usr/include/ATen/ATen.h ]; then
+  missing+=(libtorch-dev)
+fi
+[ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
+if [ "$want_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium fonts-dejavu-core); fi
+if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund >/dev/null
+fi
+
+addon=native/build/Release/ncollapse_native.node
+if [ ! -f "$addon" ] || [ -n "$(find native/src native/binding.gyp native/find-libtorch.cjs -newer "$addon" 2>/dev/null | head -1)" ]; then
+  node native/find-libtorch.cjs check >&2
+  echo "setup: building the native addon" >&2
+  npm run --silent build:native >/tmp/ncollapse-native-build.log 2>&1 || {
+    tail -40 /tmp/ncollapse-native-build.log >&2
+    echo "setup: the native build failed (full log: /tmp/ncollapse-native-build.log)" >&2
+    exit 1
+  }
+fi
