@@ -1,0 +1,3 @@
+/** Optimisers and learning-rate schedulers, in TypeScript over the tensor API. */
+export type { Optimizer, OptimizerStateDict, ParamGroup, ParamGroupState } from './optimizer.js';
+export { SGD, type SGDOptions, type SGDParamGroup, type SGDParamGroupInput, type SGDParamGroupState, type SGDStateDict } from './sgd.js';
