@@ -1,0 +1,90 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { CHART_CONFIG, PANEL_HEIGHT, PANEL_WIDTH, runColorEncoding } from './chart-style.js';
+import type { EpochFigure, EpochPanel } from './figure-catalog.js';
+import { metricValue, type RunData } from './run-reader.js';
+
+export interface EpochPoint {
+  run: string;
+  epoch: number;
+  value: number;
+}
+
+/** The points of one metric for every run that has it (a run without the key adds nothing). */
+export function panelPoints(runs: RunData[], key: string): EpochPoint[] {
+  const points: EpochPoint[] = [];
+  for (const run of runs) {
+    for (const line of run.metrics) {
+      const value = metricValue(line, key);
+      if (value !== undefined) points.push({ run: run.label, epoch: line.epoch, value });
+    }
+  }
+  return points;
+}
+
+/** The panels of a figure that at least one run can fill. */
+export function presentPanels(figure: EpochFigure, runs: RunData[]): EpochPanel[] {
+  return figure.panels.filter((panel) => runs.some((run) => run.metrics.some((line) => metricValue(line, panel.key) !== undefined)));
+}
+
+const EPOCH_AXIS = { title: 'epoch (log scale)', grid: true };
+
+function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], shown: ReadonlySet<string>) {
+  const runsInPanel = new Set(points.map((p) => p.run));
+  const tptRules = runs
+    .filter((run) => run.tptEpoch !== null && runsInPanel.has(run.label))
+    .map((run) => ({ run: run.label, tpt_epoch: run.tptEpoch }));
+  const drawn = panel.logY ? points.filter((p) => p.value > 0) : points;
+  const color = runColorEncoding(runs, shown, true);
+  return {
+    title: { text: panel.title, subtitle: panel.key, fontSize: 13 },
+    width: PANEL_WIDTH,
+    height: PANEL_HEIGHT,
+    layer: [
+      {
+        data: { values: drawn },
+        mark: { type: 'line' as const, point: { size: 22 }, strokeWidth: 1.8, clip: true },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: EPOCH_AXIS },
+          y: {
+            field: 'value',
+            type: 'quantitative' as const,
+            scale: panel.logY ? { type: 'log' as const } : { type: 'linear' as const, zero: true },
+            axis: { title: panel.key + (panel.logY ? ' (log)' : ''), format: panel.logY ? '~g' : '~r' },
+          },
+          color,
+          tooltip: [
+            { field: 'run', type: 'nominal' as const, title: 'run' },
+            { field: 'epoch', type: 'quantitative' as const, title: 'epoch' },
+            { field: 'value', type: 'quantitative' as const, title: panel.key, format: '.4~g' },
+          ],
+        },
+      },
+      {
+        data: { values: tptRules },
+        mark: { type: 'rule' as const, strokeDash: [5, 4], strokeWidth: 1.3 },
+        encoding: {
+          x: { field: 'tpt_epoch', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: EPOCH_AXIS },
+          color,
+          tooltip: [
+            { field: 'run', type: 'nominal' as const, title: 'run' },
+            { field: 'tpt_epoch', type: 'quantitative' as const, title: 'tpt_epoch (start of terminal phase)' },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** A figure of metric panels side by side, runs overlaid; null when no run has any of its keys. */
+export function epochFigureSpec(figure: EpochFigure, runs: RunData[]): TopLevelSpec | null {
+  const panels = presentPanels(figure, runs);
+  if (panels.length === 0) return null;
+  const pointsByPanel = panels.map((panel) => panelPoints(runs, panel.key));
+  const shown = new Set(pointsByPanel.flat().map((p) => p.run));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: figure.title },
+    hconcat: panels.map((panel, i) => panelSpec(panel, runs, pointsByPanel[i]!, shown)),
+    config: CHART_CONFIG,
+  };
+}
