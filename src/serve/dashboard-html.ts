@@ -1,0 +1,65 @@
+import { escapeHtml, jsonForScript } from '../report/html.js';
+
+/** The dashboard's one page; its scripts fill it from /api and keep it live through /events. */
+export function dashboardHtml(runsDir: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ncollapse dashboard</title>
+<link rel="stylesheet" href="/static/dashboard.css">
+<script src="/static/vega.min.js"></script>
+<script src="/static/vega-lite.min.js"></script>
+<script src="/static/vega-embed.min.js"></script>
+</head>
+<body>
+<header>
+  <h1>ncollapse</h1>
+  <span class="runs-dir" title="runs directory">${escapeHtml(runsDir)}</span>
+  <span id="connection" class="connection" data-state="connecting">connecting…</span>
+</header>
+<div class="layout">
+  <aside>
+    <h2>Runs</h2>
+    <table id="runs" data-testid="runs">
+      <thead><tr><th></th><th>Run</th><th>State</th><th>Epoch</th><th>TPT</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <p class="hint">Tick runs to overlay them. Hover a curve for its values; the dashed rule marks tpt_epoch, the first epoch with zero training error.</p>
+  </aside>
+  <main>
+    <section id="summary-section">
+      <h2>Latest measurements</h2>
+      <table id="latest" data-testid="latest"></table>
+      <h3>Table 1: test accuracy at the start of the terminal phase and at the last epoch</h3>
+      <table id="table1" data-testid="table1"></table>
+    </section>
+    <section id="figures-section">
+      <div id="figures" data-testid="figures"></div>
+    </section>
+    <section id="geometry-section">
+      <h2>Geometry of the last layer</h2>
+      <div class="geometry-controls">
+        <label>Run <select id="geometry-run"></select></label>
+        <button id="geometry-play" type="button">▶ Play</button>
+        <input id="geometry-epoch" type="range" min="0" max="0" value="0" step="1">
+        <span id="geometry-epoch-label" data-testid="geometry-epoch"></span>
+      </div>
+      <div class="geometry-views">
+        <div class="geometry-3d">
+          <canvas id="geometry-canvas" width="560" height="520" data-testid="geometry-canvas"></canvas>
+          <p class="hint">Drag to rotate. Circles: centred class means; triangles: classifier rows (each scaled by its Frobenius norm), on the top three principal directions of the means.</p>
+        </div>
+        <div id="geometry-heatmap"></div>
+      </div>
+    </section>
+  </main>
+</div>
+<script>window.NCOLLAPSE = ${jsonForScript({ runsDir })};</script>
+<script src="/static/geometry-view.js"></script>
+<script src="/static/dashboard.js"></script>
+</body>
+</html>
+`;
+}

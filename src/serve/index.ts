@@ -1,0 +1,1 @@
+export { startDashboard, DASHBOARD_HOST, type Dashboard, type DashboardOptions } from './server.js';

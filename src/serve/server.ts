@@ -1,0 +1,161 @@
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve } from 'node:path';
+import { figuresResponse, geometryResponse, heatmapResponse } from './api.js';
+import { dashboardHtml } from './dashboard-html.js';
+import { RunCache } from './run-cache.js';
+import { RunWatcher } from './run-watcher.js';
+import { hasDotSegment, resolveFileInside } from './safe-path.js';
+import { SseHub } from './sse.js';
+import { StaticFiles } from './static-assets.js';
+
+/** The dashboard listens on the loopback interface only: it is a local tool, not a web service. */
+export const DASHBOARD_HOST = '127.0.0.1';
+
+export interface DashboardOptions {
+  runsDir: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** Polling period of the file watcher's fallback. */
+  pollMs?: number;
+}
+
+export interface Dashboard {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.jsonl': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.log': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(value));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text + '\n');
+}
+
+/** The raw path of a request, as sent (no normalisation), without the query. */
+function rawPathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function queryOf(req: IncomingMessage): URLSearchParams {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+}
+
+export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const runsDir = resolve(options.runsDir);
+  const cache = new RunCache(runsDir);
+  const hub = new SseHub();
+  const files = new StaticFiles();
+  const watcher = new RunWatcher(runsDir, { pollMs: options.pollMs });
+
+  const broadcastRuns = async () => hub.send('runs', await cache.summaries());
+  watcher.on('change', (change) => {
+    hub.send('run-changed', change);
+    void broadcastRuns().catch(() => undefined);
+  });
+  watcher.on('runs', () => void broadcastRuns().catch(() => undefined));
+  await watcher.start();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
+    const rawPath = rawPathOf(req);
+    // Refused before any routing: "..", "." (literal or percent-encoded), backslashes, "//".
+    if (!rawPath.startsWith('/') || rawPath.startsWith('//') || hasDotSegment(rawPath) || rawPath.includes('\\') || rawPath.includes('\0')) {
+      return sendText(res, 403, 'forbidden');
+    }
+    const query = queryOf(req);
+
+    if (rawPath === '/' || rawPath === '/index.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(dashboardHtml(runsDir));
+      return;
+    }
+    if (files.has(rawPath)) {
+      const asset = await files.get(rawPath);
+      res.writeHead(200, { 'Content-Type': asset!.contentType, 'Cache-Control': 'no-cache' });
+      res.end(asset!.body);
+      return;
+    }
+    if (rawPath === '/events') {
+      hub.add(res, [{ event: 'runs', data: await cache.summaries() }]);
+      return;
+    }
+    if (rawPath === '/api/runs') return sendJson(res, 200, await cache.summaries());
+    if (rawPath === '/api/figures') {
+      const names = (query.get('runs') ?? '').split(',').filter((n) => n !== '');
+      return sendJson(res, 200, await figuresResponse(cache, names));
+    }
+    if (rawPath === '/api/geometry') {
+      const body = await geometryResponse(cache, query.get('run') ?? '');
+      return body ? sendJson(res, 200, body) : sendText(res, 404, 'no such run');
+    }
+    if (rawPath === '/api/heatmap') {
+      const epoch = query.has('epoch') ? Number(query.get('epoch')) : undefined;
+      const body = await heatmapResponse(cache, query.get('run') ?? '', Number.isFinite(epoch) ? epoch : undefined);
+      return body ? sendJson(res, 200, body) : sendText(res, 404, 'no geometry for this run');
+    }
+    if (rawPath.startsWith('/runs/')) return serveRunFile(rawPath.slice('/runs/'.length), res);
+    if (rawPath === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    sendText(res, 404, 'not found');
+  }
+
+  /** A file inside RUNS_DIR (a run's report.html, figures, metrics.jsonl); nothing outside it. */
+  async function serveRunFile(rawRelative: string, res: ServerResponse): Promise<void> {
+    const found = await resolveFileInside(runsDir, rawRelative);
+    if (!found.ok) return sendText(res, found.status, found.status === 404 ? 'not found' : 'forbidden');
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(found.path).toLowerCase()] ?? 'application/octet-stream',
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    createReadStream(found.path).on('error', () => res.destroy()).pipe(res);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) res.end();
+      else sendText(res, 500, `error: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, DASHBOARD_HOST, () => resolvePromise());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${DASHBOARD_HOST}:${port}/`,
+    port,
+    server,
+    close: async () => {
+      watcher.close();
+      hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+    },
+  };
+}
