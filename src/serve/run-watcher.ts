@@ -11,6 +11,8 @@ export interface RunChange {
 export interface RunWatcherOptions {
   /** Polling period: the fallback where fs.watch misses events (network file systems, some containers). */
   pollMs?: number;
+  /** false: poll only (tests of the fallback). */
+  fsWatch?: boolean;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface RunWatcherOptions {
  */
 export class RunWatcher extends EventEmitter {
   private readonly pollMs: number;
+  private readonly useFsWatch: boolean;
   private readonly signatures = new Map<string, RunSignature>();
   private readonly dirs = new Map<string, string>();
   private readonly watchers = new Map<string, FSWatcher>();
@@ -34,6 +37,7 @@ export class RunWatcher extends EventEmitter {
   constructor(readonly runsDir: string, options: RunWatcherOptions = {}) {
     super();
     this.pollMs = options.pollMs ?? 750;
+    this.useFsWatch = options.fsWatch ?? true;
   }
 
   async start(): Promise<void> {
@@ -54,7 +58,7 @@ export class RunWatcher extends EventEmitter {
   }
 
   names(): string[] {
-    return [...this.dirs.keys()];
+    return [...this.dirs.keys()].sort((a, b) => a.localeCompare(b));
   }
 
   /** Checks run one after another, so that two never compare against the same old signature. */
@@ -66,6 +70,7 @@ export class RunWatcher extends EventEmitter {
   }
 
   private tryWatch(path: string, onEvent: () => void): FSWatcher | null {
+    if (!this.useFsWatch) return null;
     try {
       const watcher = watch(path, { persistent: false }, onEvent);
       // A watcher that fails later (directory removed, too many watches) leaves the polling.

@@ -252,6 +252,18 @@ export function appendFixtureEpoch(dir: string, options: FixtureOptions, epoch: 
 /** Two runs under a fresh temp dir: a finished CE run with C = 10 and a running MSE run with C = 4. */
 export function writeTwoFixtureRuns(parent = makeTempDir()): { parent: string; runA: string; runB: string; optionsA: FixtureOptions; optionsB: FixtureOptions } {
   const optionsA: FixtureOptions = { name: 'fmnist-mlp-ce', numClasses: 10, epochs: 100, seed: 0 };
-  const optionsB: FixtureOptions = { name: 'synthetic-mse', dataset: 'gaussian', model: 'mlp', loss: 'mse', numClasses: 4, epochs: 60, seed: 1, state: 'running', tptEpoch: 20 };
+  // Still training: measured up to epoch 30 of 60, so that a test can append the next epochs.
+  const optionsB: FixtureOptions = {
+    name: 'synthetic-mse',
+    dataset: 'gaussian',
+    model: 'mlp',
+    loss: 'mse',
+    numClasses: 4,
+    epochs: 60,
+    measureEpochs: defaultMeasureEpochs(60).filter((epoch) => epoch <= 30),
+    seed: 1,
+    state: 'running',
+    tptEpoch: 20,
+  };
   return { parent, runA: writeFixtureRun(parent, optionsA), runB: writeFixtureRun(parent, optionsB), optionsA, optionsB };
 }
