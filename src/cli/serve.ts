@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 
 function port(value: string): number {
@@ -14,6 +15,7 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)', port, 8080)
     .action(async (runsDir: string, options: { port: number }) => {
       const { startDashboard } = await import('../serve/index.js');
+      if (!existsSync(runsDir)) console.error(`ncollapse serve: ${runsDir} does not exist yet; its runs will show when it does`);
       const dashboard = await startDashboard({ runsDir, port: options.port });
       console.log(`ncollapse dashboard: ${dashboard.url} (runs in ${runsDir}; Ctrl-C to stop)`);
       await new Promise<void>((resolvePromise) => {

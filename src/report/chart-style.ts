@@ -33,5 +33,5 @@ export function runColorEncoding(runs: RunData[], shown: ReadonlySet<string>, sh
   };
 }
 
-export const PANEL_WIDTH = 280;
-export const PANEL_HEIGHT = 200;
+export const PANEL_WIDTH = 320;
+export const PANEL_HEIGHT = 220;

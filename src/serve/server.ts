@@ -39,6 +39,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.csv': 'text/csv; charset=utf-8',
 };
 
+/**
+ * Names a browser may use for this server. Any other Host header is refused: it would mean a page
+ * of another site reached 127.0.0.1 through DNS rebinding, and must not read the runs.
+ */
+const LOCAL_HOST_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function isLocalHost(hostHeader: string | undefined): boolean {
+  if (hostHeader === undefined) return true; // HTTP/1.0 without Host: not a browser
+  const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!;
+  return LOCAL_HOST_NAMES.has(name.toLowerCase());
+}
+
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(value));
@@ -79,6 +91,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
+    if (!isLocalHost(req.headers.host)) return sendText(res, 403, 'forbidden host');
     const rawPath = rawPathOf(req);
     // Refused before any routing: "..", "." (literal or percent-encoded), backslashes, "//".
     if (!rawPath.startsWith('/') || rawPath.startsWith('//') || hasDotSegment(rawPath) || rawPath.includes('\\') || rawPath.includes('\0')) {

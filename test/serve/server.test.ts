@@ -117,6 +117,11 @@ describe('dashboard server', () => {
     assert.equal((await rawGet(dashboard.port, '/runs/%2e%2e/secret.txt')).status, 403);
   });
 
+  it('refuses a Host other than the loopback names (DNS rebinding)', async () => {
+    assert.equal((await rawGet(dashboard.port, '/api/runs', 'evil.example:8080')).status, 403);
+    assert.equal((await rawGet(dashboard.port, '/api/runs', `localhost:${dashboard.port}`)).status, 200);
+  });
+
   it('pushes an event when a line is appended to metrics.jsonl', async () => {
     const t0 = Date.now();
     await waitForEvent(
