@@ -1,4 +1,4 @@
-import type { ClassifierModel } from './classifier.js';
+import { type ClassifierModel, scaledChannels } from './classifier.js';
 import { DenseNet } from './densenet.js';
 import { MLP } from './mlp.js';
 import { ResNet } from './resnet.js';
@@ -29,7 +29,7 @@ const BUILDERS = {
     new MLP({
       inputDim: o.inputShape[0] * o.inputShape[1] * o.inputShape[2],
       numClasses: o.numClasses,
-      width: Math.max(1, Math.floor(512 * (o.width ?? 1) + 0.5)),
+      width: scaledChannels(512, o.width ?? 1),
       depth: o.depth,
       batchNorm: o.batchNorm,
     }),
