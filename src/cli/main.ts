@@ -6,6 +6,8 @@ type Register = (program: Command) => void;
 async function commands(): Promise<Register[]> {
   const modules = await Promise.all([
     // command modules are appended here
+    import('./train.js'),
+    import('./demo.js'),
     import('./report.js'),
     import('./serve.js'),
   ] as Promise<{ register: Register }>[]);

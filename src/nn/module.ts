@@ -128,6 +128,8 @@ export abstract class Module {
 
   /** Moves every parameter and buffer to a device, keeping tensor identities (optimisers hold them). */
   to(device: string): this {
+    // Devices only: a dtype cast here would also turn int64 buffers (num_batches_tracked) into floats.
+    if (device !== 'cpu' && !device.startsWith('cuda')) throw new Error(`Module.to() takes a device (cpu, cuda, cuda:N), got '${device}'`);
     noGrad(() => {
       for (const [, tensor] of [...this.namedParameters(), ...this.namedBuffers()]) {
         if (tensor.device === device) continue;
