@@ -1,0 +1,199 @@
+import { type Tensor, tidy } from '../torch/index.js';
+import { ClassMeanAccumulator } from './class-mean-accumulator.js';
+import { type ClassGeometry, classGeometry, disposeGeometry, squaredMeanDistances } from './class-geometry.js';
+import { prepareClassifier } from './classifier-input.js';
+import { type CollapseMetrics } from './collapse-metrics.js';
+import { CollapseError } from './errors.js';
+import { cdnv } from './measures/cdnv.js';
+import { equiangular } from './measures/equiangular.js';
+import { equinorm } from './measures/equinorm.js';
+import { etfError } from './measures/etf-error.js';
+import { type LinearClassifier, totalCovariance, webbLoweClassifier } from './measures/least-squares-classifier.js';
+import { maxangle } from './measures/maxangle.js';
+import { mseDecomposition } from './measures/mse-decomposition.js';
+import { nc1 } from './measures/nc1.js';
+import { normsFromGram, pairCosines } from './measures/pair-cosines.js';
+import { selfDuality } from './measures/self-duality.js';
+import { nc1TraceRatio } from './measures/trace-ratio.js';
+import { webbLoweDistance } from './measures/webb-lowe.js';
+import { SecondPassAccumulator } from './second-pass-accumulator.js';
+import { WithinClassScatterAccumulator } from './within-class-scatter-accumulator.js';
+
+/**
+ * 'full' accumulates the p x p within-class covariance in the first pass (needed for Sigma_T:
+ * webb_lowe_*, lnc1, lnc23, lperp); 'projected' keeps only C x p and C x C state and reports
+ * every metric that needs no p x p matrix.
+ */
+export type CovarianceMode = 'full' | 'projected';
+
+export interface CollapseOptions {
+  numClasses: number;
+  /** The last layer's weight W, C x p (any float dtype or device). */
+  weight?: Tensor;
+  /** Its bias b, C; missing means zero. */
+  bias?: Tensor;
+  /** The training weight decay: adds lnc1, lnc23, lperp (MSE decomposition, lambda = wd / 2). */
+  weightDecay?: number;
+  /** Default 'full'. */
+  covariance?: CovarianceMode;
+}
+
+type Phase = 'first' | 'second' | 'done';
+
+/**
+ * One collapse measurement driven by hand: feed every batch to `addFirstPass`, call
+ * `finishFirstPass`, feed the same batches to `addSecondPass`, then read `result`. Shards of one
+ * data set measured apart merge with `merge` (both in the first pass, or both in the second pass
+ * after finishing the first pass on the merged state). measureCollapse does all of this for a
+ * batch source.
+ */
+export class CollapseMeasurement {
+  readonly options: Readonly<CollapseOptions>;
+  readonly covariance: CovarianceMode;
+  private phase: Phase = 'first';
+  private readonly scatter: WithinClassScatterAccumulator | undefined;
+  private readonly means: ClassMeanAccumulator;
+  private geometry: ClassGeometry | undefined;
+  private network: LinearClassifier | undefined;
+  private leastSquares: LinearClassifier | undefined;
+  private withinCovariance: Tensor | undefined;
+  private totalCov: Tensor | undefined;
+  private secondPass: SecondPassAccumulator | undefined;
+
+  constructor(options: CollapseOptions) {
+    this.options = options;
+    this.covariance = options.covariance ?? 'full';
+    if (this.covariance !== 'full' && this.covariance !== 'projected') {
+      throw new CollapseError(`covariance must be 'full' or 'projected', got '${String(this.covariance)}'`);
+    }
+    if (options.weightDecay !== undefined) {
+      if (!Number.isFinite(options.weightDecay) || options.weightDecay < 0) {
+        throw new CollapseError(`weight decay must be a finite number >= 0, got ${options.weightDecay}`);
+      }
+      if (options.weight === undefined) throw new CollapseError('the MSE decomposition (weight decay given) needs the classifier weight');
+      if (this.covariance !== 'full') throw new CollapseError("the MSE decomposition (weight decay given) needs covariance: 'full'");
+    }
+    if (options.bias !== undefined && options.weight === undefined) throw new CollapseError('a classifier bias was given without its weight');
+    this.scatter = this.covariance === 'full' ? new WithinClassScatterAccumulator(options.numClasses) : undefined;
+    this.means = this.scatter?.classMeans ?? new ClassMeanAccumulator(options.numClasses);
+  }
+
+  get numClasses(): number {
+    return this.means.numClasses;
+  }
+
+  addFirstPass(features: Tensor, labels: Tensor): void {
+    this.requirePhase('first', 'addFirstPass');
+    if (this.scatter) this.scatter.add(features, labels);
+    else this.means.add(features, labels);
+  }
+
+  /** Ends the first pass: class means, and with 'full' covariance Sigma_W, Sigma_T and W_LS. */
+  finishFirstPass(): void {
+    this.requirePhase('first', 'finishFirstPass');
+    this.geometry = classGeometry(this.means);
+    const device = this.geometry.means.device;
+    const dim = this.geometry.means.size(1);
+    if (this.options.weight) this.network = prepareClassifier(this.options.weight, this.options.bias, this.numClasses, dim, device);
+    if (this.scatter) {
+      this.withinCovariance = this.scatter.covariance();
+      this.totalCov = totalCovariance(this.withinCovariance, this.geometry.centredMeans);
+      if (this.network) this.leastSquares = webbLoweClassifier(this.totalCov, this.geometry.centredMeans, this.geometry.globalMean);
+    }
+    this.secondPass = new SecondPassAccumulator(this.geometry, { network: this.network, leastSquares: this.leastSquares });
+    this.phase = 'second';
+  }
+
+  addSecondPass(features: Tensor, labels: Tensor): void {
+    this.requirePhase('second', 'addSecondPass');
+    this.secondPass!.add(features, labels);
+  }
+
+  /** Adds a measurement of a disjoint shard that has reached the same phase. */
+  merge(other: CollapseMeasurement): void {
+    if (other.phase !== this.phase || this.phase === 'done') throw new CollapseError(`cannot merge a measurement in its ${other.phase} pass into one in its ${this.phase} pass`);
+    if (other.covariance !== this.covariance) throw new CollapseError('cannot merge measurements of different covariance modes');
+    if (this.phase === 'first') {
+      if (this.scatter) this.scatter.merge(other.scatter!);
+      else this.means.merge(other.means);
+    } else {
+      this.secondPass!.merge(other.secondPass!);
+    }
+  }
+
+  result(): CollapseMetrics {
+    this.requirePhase('second', 'result');
+    const geometry = this.geometry!;
+    const totals = this.secondPass!.result();
+    if (totals.count !== geometry.total) {
+      throw new CollapseError(
+        `the second pass saw ${totals.count} samples but the first saw ${geometry.total}: a batch source must yield the same batches twice ` +
+          '(pass an array, or a function that starts a fresh iteration, not a generator object)',
+      );
+    }
+    const C = this.numClasses;
+    const N = geometry.total;
+    const gram = geometry.gramValues;
+    const meanCosines = pairCosines(gram, C, (c) => `the centred mean of class ${c} (mu_${c} - mu_G)`);
+    const metrics: CollapseMetrics = {
+      equinorm_means: equinorm(normsFromGram(gram, C)),
+      equiangular_means: equiangular(meanCosines),
+      maxangle_means: maxangle(meanCosines, C),
+      nc1: nc1(geometry.gram, this.secondPass!.projectedScatter, N),
+      nc1_trace_ratio: nc1TraceRatio(totals.classScatter, N, gram, C),
+      cdnv: cdnv(totals.classScatter, geometry.counts, squaredMeanDistances(gram, C), C),
+      etf_error_means: etfError(gram, C),
+      ncc_accuracy: totals.nccCorrect / N,
+    };
+    const network = this.network;
+    if (network) {
+      const weightGram = tidy(() => network.weight.mm(network.weight.T).to('cpu').data() as Float64Array);
+      const classifierCosines = pairCosines(weightGram, C, (c) => `the classifier row w_${c}`);
+      Object.assign(metrics, {
+        train_error: totals.networkErrors / N,
+        equinorm_classifier: equinorm(normsFromGram(weightGram, C)),
+        equiangular_classifier: equiangular(classifierCosines),
+        maxangle_classifier: maxangle(classifierCosines, C),
+        self_duality: selfDuality(network.weight, geometry.centredMeans),
+        ncc_mismatch: totals.nccMismatch / N,
+        etf_error_classifier: etfError(weightGram, C),
+        margin_min: totals.marginMin,
+        margin_mean: totals.marginSum / N,
+      });
+      if (this.leastSquares) {
+        metrics.webb_lowe_distance = webbLoweDistance(network.weight, this.leastSquares.weight);
+        metrics.webb_lowe_agreement = totals.leastSquaresAgreements / N;
+      }
+      if (this.options.weightDecay !== undefined) {
+        Object.assign(
+          metrics,
+          mseDecomposition({
+            means: geometry.means,
+            globalMean: geometry.globalMean,
+            withinCovariance: this.withinCovariance!,
+            totalCovariance: this.totalCov!,
+            network,
+            weightDecay: this.options.weightDecay,
+          }),
+        );
+      }
+    }
+    for (const [key, value] of Object.entries(metrics)) {
+      if (!Number.isFinite(value)) throw new CollapseError(`${key} came out as ${value}; the features or the classifier are degenerate`);
+    }
+    return metrics;
+  }
+
+  dispose(): void {
+    this.scatter?.dispose();
+    this.means.dispose();
+    if (this.geometry) disposeGeometry(this.geometry);
+    for (const t of [this.network?.weight, this.network?.bias, this.leastSquares?.weight, this.leastSquares?.bias, this.withinCovariance, this.totalCov]) t?.dispose();
+    this.secondPass?.dispose();
+    this.phase = 'done';
+  }
+
+  private requirePhase(phase: Phase, what: string): void {
+    if (this.phase !== phase) throw new CollapseError(`${what}() called in the ${this.phase} pass; it belongs to the ${phase} pass`);
+  }
+}
