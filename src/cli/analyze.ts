@@ -1,0 +1,96 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+interface AnalyzeOptions {
+  features: string;
+  labels: string;
+  weight?: string;
+  bias: string;
+  featuresFile?: string;
+  labelsFile?: string;
+  weightFile?: string;
+  biasFile?: string;
+  wd?: number;
+  covariance: 'full' | 'projected';
+  batchSize: number;
+  json?: boolean;
+  checkpoint?: string;
+  dataset?: string;
+}
+
+/** What each key means, for the table (METRICS.md has the definitions). */
+const MEANINGS: Record<string, string> = {
+  train_error: 'fraction misclassified by argmax(W h + b)',
+  equinorm_means: 'std/mean of |mu_c - mu_G|            (NC2, -> 0)',
+  equinorm_classifier: 'std/mean of |w_c|                    (NC2, -> 0)',
+  equiangular_means: 'std of cos between centred means     (NC2, -> 0)',
+  equiangular_classifier: 'std of cos between classifier rows   (NC2, -> 0)',
+  maxangle_means: 'mean |cos + 1/(C-1)|, means          (NC2, -> 0)',
+  maxangle_classifier: 'mean |cos + 1/(C-1)|, classifier     (NC2, -> 0)',
+  self_duality: '||W/||W|| - Mt/||Mt|| ||^2           (NC3, -> 0)',
+  nc1: 'Tr(Sigma_W Sigma_B^+)/C              (NC1, -> 0)',
+  ncc_mismatch: 'network vs nearest class centre     (NC4, -> 0)',
+  nc1_trace_ratio: 'Tr(Sigma_W)/Tr(Sigma_B)              (-> 0)',
+  cdnv: 'class-distance normalised variance   (-> 0)',
+  etf_error_means: 'distance of Mt Mt^T to a simplex ETF (-> 0)',
+  etf_error_classifier: 'distance of W W^T to a simplex ETF   (-> 0)',
+  margin_min: 'min normalised margin                (grows in TPT)',
+  margin_mean: 'mean normalised margin               (grows in TPT)',
+  webb_lowe_distance: 'W vs least-squares W_LS              (-> 0 under MSE)',
+  webb_lowe_agreement: 'W_LS decides as the network          (-> 1)',
+  ncc_accuracy: 'nearest-class-centre accuracy',
+  lnc1: 'MSE decomposition: NC1 term',
+  lnc23: 'MSE decomposition: NC2/NC3 term',
+  lperp: 'MSE decomposition: distance to W_LS term',
+};
+
+function number(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a finite number >= 0');
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('Measure neural collapse (every METRICS.md key) on saved features, labels and classifier')
+    .argument('[file]', '.npz (np.savez) or .safetensors holding the arrays')
+    .option('--features <name>', 'features array, N x p (float32/float64)', 'H')
+    .option('--labels <name>', 'labels array, N (integers 0..C-1)', 'y')
+    .option('--weight <name>', 'classifier weight array, C x p (default W; metrics that need it are left out when W is absent)')
+    .option('--bias <name>', 'classifier bias array, C (optional)', 'b')
+    .option('--features-file <file>', 'features as a .npy file (instead of FILE)')
+    .option('--labels-file <file>', 'labels as a .npy file')
+    .option('--weight-file <file>', 'classifier weight as a .npy file')
+    .option('--bias-file <file>', 'classifier bias as a .npy file')
+    .option('--wd <decay>', 'training weight decay: adds the MSE decomposition lnc1, lnc23, lperp', number)
+    .addOption(new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)").choices(['full', 'projected']).default('full'))
+    .option('--batch-size <n>', 'rows per accumulated batch', positiveInteger, 1024)
+    .option('--json', 'print one JSON object whose keys are METRICS.md\'s')
+    .option('--checkpoint <file>', 'a saved model (runs/NAME/checkpoints/last.safetensors) to measure on --dataset')
+    .option('--dataset <name>', 'the dataset to run the checkpoint on')
+    .action(async (file: string | undefined, options: AnalyzeOptions) => {
+      const { analyzeFiles } = await import('../collapse/io/analyze-files.js');
+      const output = analyzeFiles(file, options);
+      if (options.json) {
+        console.log(JSON.stringify(output.metrics));
+        return;
+      }
+      console.log(`${output.source}: N = ${output.samples}, p = ${output.dim}, C = ${output.numClasses}`);
+      const width = Math.max(...Object.keys(output.metrics).map((k) => k.length));
+      for (const [key, value] of Object.entries(output.metrics)) {
+        console.log(`${key.padEnd(width)}  ${formatValue(value).padStart(13)}  ${MEANINGS[key] ?? ''}`);
+      }
+    });
+}
+
+function formatValue(value: number): string {
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e-3 && magnitude < 1e5 ? value.toPrecision(6) : value.toExponential(5);
+}

@@ -1,0 +1,88 @@
+import { basename, extname } from 'node:path';
+import { readNpy } from '../../data/npy.js';
+import { readNpz } from '../../data/npz.js';
+import { loadSafetensors } from '../../nn/safetensors.js';
+import { dispose } from '../../torch/index.js';
+
+/** One array read from a file, with where it came from (for messages). */
+export interface SourceArray {
+  file: string;
+  /** The array's name inside the file (.npz / .safetensors), or its role for a .npy file. */
+  name: string;
+  dtype: string;
+  shape: number[];
+  data: ArrayLike<number | bigint>;
+}
+
+export interface AnalysisArrays {
+  features: SourceArray;
+  labels: SourceArray;
+  weight?: SourceArray;
+  bias?: SourceArray;
+}
+
+/** An input file problem: the message names the file and the array. */
+export class AnalysisInputError extends Error {
+  constructor(where: { file: string; name: string } | string, problem: string) {
+    super(typeof where === 'string' ? `${where}: ${problem}` : `${where.file}, array '${where.name}': ${problem}`);
+    this.name = 'AnalysisInputError';
+  }
+}
+
+export interface ArrayNames {
+  features: string;
+  labels: string;
+  weight: string;
+  bias: string;
+  /** The weight was named on the command line: its absence is an error, not "no classifier". */
+  weightRequired?: boolean;
+}
+
+/** The arrays of one .npz or .safetensors archive. */
+export function readArchive(file: string, names: ArrayNames): AnalysisArrays {
+  const arrays = readArrays(file);
+  const take = (name: string, required: boolean): SourceArray | undefined => {
+    const array = arrays.get(name);
+    if (array === undefined && required) {
+      throw new AnalysisInputError(file, `no array '${name}'; the file has ${[...arrays.keys()].map((k) => `'${k}'`).join(', ') || 'no arrays'}`);
+    }
+    return array;
+  };
+  return {
+    features: take(names.features, true)!,
+    labels: take(names.labels, true)!,
+    weight: take(names.weight, names.weightRequired ?? false),
+    bias: take(names.bias, false),
+  };
+}
+
+/** Four separate .npy files (weight and bias optional). */
+export function readNpyFiles(files: { features: string; labels: string; weight?: string; bias?: string }): AnalysisArrays {
+  const read = (file: string | undefined, role: string): SourceArray | undefined => {
+    if (file === undefined) return undefined;
+    const array = readNpy(file);
+    return { file, name: role, dtype: array.dtype, shape: array.shape, data: array.data };
+  };
+  return {
+    features: read(files.features, 'features')!,
+    labels: read(files.labels, 'labels')!,
+    weight: read(files.weight, 'weight'),
+    bias: read(files.bias, 'bias'),
+  };
+}
+
+function readArrays(file: string): Map<string, SourceArray> {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.npz') {
+    return new Map([...readNpz(file)].map(([name, array]) => [name, { file, name, dtype: array.dtype, shape: array.shape, data: array.data }]));
+  }
+  if (extension === '.safetensors') {
+    const { tensors } = loadSafetensors(file);
+    try {
+      return new Map([...tensors].map(([name, t]) => [name, { file, name, dtype: t.dtype, shape: t.shape, data: t.data() }]));
+    } finally {
+      dispose([...tensors.values()]);
+    }
+  }
+  throw new AnalysisInputError(file, `expected an .npz or .safetensors file (or --features-file with .npy files), got '${basename(file)}'`);
+}

@@ -1,0 +1,84 @@
+import { measureCollapseOfArrays } from '../measure-collapse.js';
+import { orderedMetrics } from '../collapse-metrics.js';
+import { type CovarianceMode } from '../collapse-measurement.js';
+import { dispose } from '../../torch/index.js';
+import { type AnalysisArrays, AnalysisInputError, readArchive, readNpyFiles } from './analysis-arrays.js';
+import { analysisTensors } from './analysis-tensors.js';
+import { validateAnalysisArrays } from './validate-arrays.js';
+
+export interface AnalyzeFilesOptions {
+  features?: string;
+  labels?: string;
+  weight?: string;
+  bias?: string;
+  featuresFile?: string;
+  labelsFile?: string;
+  weightFile?: string;
+  biasFile?: string;
+  wd?: number;
+  covariance?: CovarianceMode;
+  batchSize?: number;
+  checkpoint?: string;
+  dataset?: string;
+}
+
+export interface AnalysisOutput {
+  /** The file(s) measured, for the table's heading. */
+  source: string;
+  samples: number;
+  dim: number;
+  numClasses: number;
+  /** METRICS.md keys in METRICS.md's order. */
+  metrics: Record<string, number>;
+}
+
+/** `ncollapse analyze`: read, check, measure. */
+export function analyzeFiles(file: string | undefined, options: AnalyzeFilesOptions): AnalysisOutput {
+  if (options.checkpoint !== undefined || options.dataset !== undefined) {
+    throw new AnalysisInputError(options.checkpoint ?? 'analyze', '--checkpoint/--dataset: measuring a saved model on a dataset is not wired in this build; export H, y, W, b (see ncollapse analyze --help) and analyze the file');
+  }
+  const arrays = readInput(file, options);
+  const validated = validateAnalysisArrays(arrays);
+  if (options.wd !== undefined && arrays.weight === undefined) {
+    throw new AnalysisInputError(arrays.features.file, `--wd needs the classifier weight (array '${options.weight ?? 'W'}' or --weight-file)`);
+  }
+  const tensors = analysisTensors(arrays, validated);
+  try {
+    const metrics = measureCollapseOfArrays(tensors.features, tensors.labels, {
+      numClasses: validated.numClasses,
+      weight: tensors.weight,
+      bias: tensors.bias,
+      weightDecay: options.wd,
+      covariance: options.covariance ?? 'full',
+      batchSize: options.batchSize ?? 1024,
+    });
+    return {
+      source: file ?? [arrays.features.file, arrays.labels.file].join(', '),
+      samples: validated.samples,
+      dim: validated.dim,
+      numClasses: validated.numClasses,
+      metrics: orderedMetrics(metrics),
+    };
+  } finally {
+    dispose(tensors);
+  }
+}
+
+function readInput(file: string | undefined, options: AnalyzeFilesOptions): AnalysisArrays {
+  const separate = options.featuresFile !== undefined || options.labelsFile !== undefined;
+  if (separate) {
+    if (file !== undefined) throw new AnalysisInputError(file, 'give either one .npz/.safetensors file or --features-file and --labels-file, not both');
+    if (options.featuresFile === undefined || options.labelsFile === undefined) {
+      throw new AnalysisInputError(options.featuresFile ?? options.labelsFile!, '--features-file and --labels-file go together');
+    }
+    return readNpyFiles({ features: options.featuresFile, labels: options.labelsFile, weight: options.weightFile, bias: options.biasFile });
+  }
+  if (file === undefined) throw new AnalysisInputError('analyze', 'no input: give FILE.npz, FILE.safetensors, or --features-file and --labels-file');
+  return readArchive(file, {
+    features: options.features ?? 'H',
+    labels: options.labels ?? 'y',
+    weight: options.weight ?? 'W',
+    bias: options.bias ?? 'b',
+    weightRequired: options.weight !== undefined,
+  });
+}
