@@ -10,6 +10,7 @@ async function commands(): Promise<Register[]> {
     import('./demo.js'),
     import('./report.js'),
     import('./serve.js'),
+    import('./analyze.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }
