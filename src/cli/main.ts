@@ -24,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     console.error(`ncollapse: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.NCOLLAPSE_DEBUG && error instanceof Error) console.error(error.stack);
     process.exitCode = 1;
   }
 }

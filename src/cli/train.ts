@@ -1,0 +1,148 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+import { DEFAULT_LR } from '../train/config.js';
+import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
+import { reportWriter } from './report-writer.js';
+
+function integer(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got '${value}'`);
+    return n;
+  };
+}
+
+function epochList(value: string): number[] {
+  return value.split(',').map((part) => integer('--milestones')(part.trim()));
+}
+
+export interface TrainCliOptions {
+  out: string;
+  dataset: string;
+  dataDir?: string;
+  perClass?: number;
+  pad: boolean;
+  model: string;
+  width?: number;
+  depth?: number;
+  featureDim?: number;
+  loss: 'ce' | 'mse';
+  epochs: number;
+  batchSize: number;
+  lr?: number;
+  momentum: number;
+  weightDecay: number;
+  milestones?: number[];
+  gamma: number;
+  measure: string;
+  layers: boolean;
+  pool: boolean;
+  seed: number;
+  device: string;
+  threads?: number;
+  report: boolean;
+  resume: boolean;
+  quiet: boolean;
+}
+
+/** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 when interrupted. */
+export async function runTraining(options: TrainCliOptions): Promise<TrainResult | undefined> {
+  try {
+    const result = await train(
+      {
+        name: options.out.split('/').filter(Boolean).pop() ?? options.out,
+        out: options.out,
+        dataset: options.dataset,
+        dataDir: options.dataDir ?? null,
+        perClass: options.perClass ?? null,
+        pad: options.pad,
+        model: options.model,
+        width: options.width ?? null,
+        depth: options.depth ?? null,
+        featureDim: options.featureDim ?? null,
+        loss: options.loss,
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        lr: options.lr ?? null,
+        momentum: options.momentum,
+        weightDecay: options.weightDecay,
+        lrMilestones: options.milestones ?? null,
+        lrGamma: options.gamma,
+        measure: options.measure,
+        layers: options.layers,
+        pool: options.pool,
+        seed: options.seed,
+        device: options.device,
+        threads: options.threads ?? null,
+        report: options.report,
+      },
+      {
+        resume: options.resume,
+        quiet: options.quiet,
+        handleSignals: true,
+        writeReport: options.report ? reportWriter : undefined,
+      },
+    );
+    if (result.state === 'interrupted') {
+      console.error(`interrupted: checkpoint written to ${result.runDir}/checkpoints/last.safetensors; continue with --resume --out ${result.runDir}`);
+      process.exitCode = 130;
+    } else if (result.reportPath) {
+      console.log(`report: ${result.reportPath}`);
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof TrainingDivergedError) {
+      console.error(`ncollapse: ${error.message}`);
+      process.exitCode = 3;
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export function addTrainingOptions(command: Command): Command {
+  return command
+    .option('--dataset <name>', 'mnist, fashion-mnist, kmnist, emnist, cifar10, cifar100, stl10, svhn, gaussian or ufm', 'fashion-mnist')
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--per-class <K>', 'keep the first K training images of each class (the paper subsamples)', integer('--per-class'))
+    .option('--pad', 'zero-pad 28x28 images to 32x32 (as the authors do for ResNet on MNIST)', false)
+    .option('--model <name>', 'mlp, vgg11/13/16/19, resnet18/34/50, densenet121 or ufm', 'mlp')
+    .option('--width <w>', 'width multiplier: 1 is the paper\'s width (512 hidden units for the MLP, full channels for conv nets)', positive('--width'))
+    .option('--depth <n>', 'hidden layers of the MLP', integer('--depth'))
+    .option('--feature-dim <p>', 'feature dimension of the ufm model', integer('--feature-dim'))
+    .addOption(new Option('--loss <loss>', 'training loss').choices(['ce', 'mse']).default('ce'))
+    .option('--epochs <n>', 'epochs', integer('--epochs'), 350)
+    .option('--batch-size <n>', 'batch size (incomplete last batches are skipped)', integer('--batch-size'), 128)
+    .option('--lr <lr>', `learning rate (default ${DEFAULT_LR.ce} for ce, ${DEFAULT_LR.mse} for mse)`, positive('--lr'))
+    .option('--momentum <m>', 'SGD momentum', positive('--momentum'), 0.9)
+    .option('--weight-decay <wd>', 'weight decay', positive('--weight-decay'), 5e-4)
+    .option('--milestones <list>', 'epochs at which the lr is multiplied by --gamma (default: 1/3 and 2/3 of the run)', epochList)
+    .option('--gamma <g>', 'lr factor at each milestone', positive('--gamma'), 0.1)
+    .option('--measure <when>', "epochs to measure: 'paper' (the authors' 50, scaled), 'all', 'none' or a list such as 1,5,10", 'paper')
+    .option('--no-layers', 'skip the layer-wise collapse measures')
+    .option('--pool', 'global-average-pool convolutional block outputs for the layer-wise measures', false)
+    .option('--seed <n>', 'random seed', integer('--seed'), 0)
+    .option('--device <device>', 'cpu or cuda[:N]', 'cpu')
+    .option('--threads <n>', 'intra-op threads (default: libtorch\'s)', integer('--threads'))
+    .option('--no-report', 'do not write report.html at the end')
+    .option('--quiet', 'no progress output', false);
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train a network into the terminal phase with the paper\'s protocol, measuring collapse')
+    .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoints/, report.html)')
+    .option('--resume', 'continue the run in --out from its last checkpoint', false);
+  addTrainingOptions(command).action(async (options: TrainCliOptions) => {
+    await runTraining(options);
+  });
+}

@@ -1,0 +1,68 @@
+import type { ImageSplit } from '../data/index.js';
+import * as torch from '../torch/index.js';
+
+/** One split as tensors on the training device: inputs (images, or sample indices for the UFM) and int64 labels. */
+export interface TensorSplit {
+  inputs: torch.Tensor;
+  labels: torch.Tensor;
+  count: number;
+}
+
+export function splitToTensors(split: ImageSplit, device: string): TensorSplit {
+  const [c, h, w] = split.shape;
+  const images = torch.tensor(split.images, { shape: [split.count, c, h, w] });
+  const labels = torch.tensor(split.labels, { dtype: 'int64' });
+  return {
+    inputs: torch.keep(moveTo(images, device)),
+    labels: torch.keep(moveTo(labels, device)),
+    count: split.count,
+  };
+}
+
+/** For the unconstrained-features model the input of sample i is its index i. */
+export function indexSplit(labels: Int32Array, device: string): TensorSplit {
+  const inputs = torch.arange(0, labels.length, 1, { device });
+  const labelTensor = moveTo(torch.tensor(labels, { dtype: 'int64' }), device);
+  return { inputs: torch.keep(inputs), labels: torch.keep(labelTensor), count: labels.length };
+}
+
+function moveTo(t: torch.Tensor, device: string): torch.Tensor {
+  if (device === 'cpu') return t;
+  const moved = t.to(device);
+  t.dispose();
+  return moved;
+}
+
+export function disposeSplit(split: TensorSplit): void {
+  split.inputs.dispose();
+  split.labels.dispose();
+}
+
+export interface Batch {
+  inputs: torch.Tensor;
+  labels: torch.Tensor;
+}
+
+/**
+ * The shuffled training batches of one epoch; the incomplete last batch is skipped, as in the
+ * authors' code (drop_last). The permutation comes from the global generator, so a seed fixes it.
+ */
+export function shuffledBatchIndices(count: number, batchSize: number, device: string): torch.Tensor[] {
+  const permutation = torch.randperm(count, { device });
+  const batches: torch.Tensor[] = [];
+  for (let start = 0; start + batchSize <= count; start += batchSize) batches.push(permutation.narrow(0, start, batchSize));
+  permutation.dispose(); // the views keep the storage alive
+  return batches;
+}
+
+export function gatherBatch(split: TensorSplit, indices: torch.Tensor): Batch {
+  return { inputs: split.inputs.indexSelect(0, indices), labels: split.labels.indexSelect(0, indices) };
+}
+
+/** Consecutive batches in order (measurement), the last one possibly smaller. */
+export function* sequentialBatches(split: TensorSplit, batchSize: number): Generator<Batch> {
+  for (let start = 0; start < split.count; start += batchSize) {
+    const size = Math.min(batchSize, split.count - start);
+    yield { inputs: split.inputs.narrow(0, start, size), labels: split.labels.narrow(0, start, size) };
+  }
+}
