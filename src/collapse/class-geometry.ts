@@ -1,5 +1,5 @@
 import { keep, type Tensor, tidy } from '../torch/index.js';
-import { type ClassMeanAccumulator } from './class-mean-accumulator.js';
+import { type ClassMeanSource } from './class-mean-accumulator.js';
 import { CollapseError } from './errors.js';
 
 /**
@@ -26,9 +26,8 @@ export interface ClassGeometry {
   gramValues: Float64Array;
 }
 
-export function classGeometry(accumulator: ClassMeanAccumulator): ClassGeometry {
+export function classGeometry(accumulator: ClassMeanSource): ClassGeometry {
   const numClasses = accumulator.numClasses;
-  const counts = accumulator.counts();
   const tensors = tidy(() => {
     const means = accumulator.means();
     const globalMean = means.mean(0);
@@ -36,6 +35,7 @@ export function classGeometry(accumulator: ClassMeanAccumulator): ClassGeometry 
     const gram = centredMeans.mm(centredMeans.T);
     return { means: keep(means), globalMean: keep(globalMean), centredMeans: keep(centredMeans), gram: keep(gram) };
   });
+  const counts = accumulator.counts();
   const gramValues = tidy(() => tensors.gram.to('cpu').data() as Float64Array);
   let trace = 0;
   for (let c = 0; c < numClasses; c++) trace += gramValues[c * numClasses + c]!;

@@ -1,5 +1,5 @@
 import { type Tensor, tidy } from '../torch/index.js';
-import { ClassMeanAccumulator } from './class-mean-accumulator.js';
+import { ClassMeanAccumulator, type ClassMeanSource } from './class-mean-accumulator.js';
 import { type ClassGeometry, classGeometry, disposeGeometry, squaredMeanDistances } from './class-geometry.js';
 import { prepareClassifier } from './classifier-input.js';
 import { type CollapseMetrics } from './collapse-metrics.js';
@@ -52,7 +52,7 @@ export class CollapseMeasurement {
   readonly covariance: CovarianceMode;
   private phase: Phase = 'first';
   private readonly scatter: WithinClassScatterAccumulator | undefined;
-  private readonly means: ClassMeanAccumulator;
+  private readonly classMeans: ClassMeanAccumulator | undefined;
   private geometry: ClassGeometry | undefined;
   private network: LinearClassifier | undefined;
   private leastSquares: LinearClassifier | undefined;
@@ -74,24 +74,28 @@ export class CollapseMeasurement {
       if (this.covariance !== 'full') throw new CollapseError("the MSE decomposition (weight decay given) needs covariance: 'full'");
     }
     if (options.bias !== undefined && options.weight === undefined) throw new CollapseError('a classifier bias was given without its weight');
+    // 'full' takes the class means from the scatter accumulator, which has them anyway.
     this.scatter = this.covariance === 'full' ? new WithinClassScatterAccumulator(options.numClasses) : undefined;
-    this.means = this.scatter?.classMeans ?? new ClassMeanAccumulator(options.numClasses);
+    this.classMeans = this.scatter ? undefined : new ClassMeanAccumulator(options.numClasses);
   }
 
   get numClasses(): number {
-    return this.means.numClasses;
+    return this.options.numClasses;
+  }
+
+  private get firstPass(): ClassMeanSource & { add(features: Tensor, labels: Tensor): void } {
+    return (this.scatter ?? this.classMeans)!;
   }
 
   addFirstPass(features: Tensor, labels: Tensor): void {
     this.requirePhase('first', 'addFirstPass');
-    if (this.scatter) this.scatter.add(features, labels);
-    else this.means.add(features, labels);
+    this.firstPass.add(features, labels);
   }
 
   /** Ends the first pass: class means, and with 'full' covariance Sigma_W, Sigma_T and W_LS. */
   finishFirstPass(): void {
     this.requirePhase('first', 'finishFirstPass');
-    this.geometry = classGeometry(this.means);
+    this.geometry = classGeometry(this.firstPass);
     const device = this.geometry.means.device;
     const dim = this.geometry.means.size(1);
     if (this.options.weight) this.network = prepareClassifier(this.options.weight, this.options.bias, this.numClasses, dim, device);
@@ -115,7 +119,7 @@ export class CollapseMeasurement {
     if (other.covariance !== this.covariance) throw new CollapseError('cannot merge measurements of different covariance modes');
     if (this.phase === 'first') {
       if (this.scatter) this.scatter.merge(other.scatter!);
-      else this.means.merge(other.means);
+      else this.classMeans!.merge(other.classMeans!);
     } else {
       this.secondPass!.merge(other.secondPass!);
     }
@@ -186,7 +190,7 @@ export class CollapseMeasurement {
 
   dispose(): void {
     this.scatter?.dispose();
-    this.means.dispose();
+    this.classMeans?.dispose();
     if (this.geometry) disposeGeometry(this.geometry);
     for (const t of [this.network?.weight, this.network?.bias, this.leastSquares?.weight, this.leastSquares?.bias, this.withinCovariance, this.totalCov]) t?.dispose();
     this.secondPass?.dispose();

@@ -12,3 +12,4 @@ export { measureCollapse, measureCollapseOfArrays } from './measure-collapse.js'
 export { EIGENVALUE_CUT } from './measures/eigen-cut.js';
 export { type LinearClassifier } from './measures/least-squares-classifier.js';
 export { measureLayerwiseCollapse, type LayerCollapse, type LayerwiseOptions, type InputBatch } from './layerwise.js';
+export { releaseScratch } from './scratch.js';

@@ -1,8 +1,10 @@
-import { cat, keep, stack, type Tensor, tensor, tidy, zeros } from '../torch/index.js';
+import { cat, full, keep, stack, type Tensor, tensor, tidy, zeros } from '../torch/index.js';
 import { checkBatch } from './batch-check.js';
 import { type ClassGeometry, squaredMeanDistances } from './class-geometry.js';
 import { normalisedMargins } from './decisions/margins.js';
 import { nearestClassCentre } from './decisions/nearest-class-centre.js';
+import { scratch } from './scratch.js';
+import { OneHotRows, rowChunks } from './small-temporaries.js';
 import { CollapseError } from './errors.js';
 import { type LinearClassifier } from './measures/least-squares-classifier.js';
 
@@ -50,10 +52,13 @@ export class SecondPassAccumulator {
   private readonly networkOffsets: Tensor | undefined;
   private readonly leastSquaresOffsets: Tensor | undefined;
   private readonly weightNorm: number;
-  private projected: Tensor;
-  private scatterPerClass: Tensor;
-  private work: Tensor | undefined;
-  private readonly totals: Omit<SecondPassTotals, 'classScatter'>;
+  private readonly projected: Tensor;
+  private readonly scatterPerClass: Tensor;
+  private readonly oneHot: OneHotRows;
+  /** [nccCorrect, nccMismatch, networkErrors, marginSum, leastSquaresAgreements]. */
+  private readonly tallies: Tensor;
+  private readonly lowestMargin: Tensor;
+  private rows = 0;
 
   constructor(geometry: ClassGeometry, classifiers: SecondPassClassifiers = {}) {
     this.geometry = geometry;
@@ -70,57 +75,51 @@ export class SecondPassAccumulator {
     this.leastSquaresOffsets = offsets(classifiers.leastSquares);
     this.weightNorm = classifiers.network ? tidy(() => classifiers.network!.weight.norm().item()) : 1;
     if (classifiers.network && !(this.weightNorm > 0)) throw new CollapseError('the classifier weight is zero, so the margins are undefined');
+    this.oneHot = new OneHotRows(C);
     this.projected = keep(zeros([C, C], { dtype: 'float64', device }));
     this.scatterPerClass = keep(zeros([C], { dtype: 'float64', device }));
-    this.totals = {
-      count: 0,
-      nccCorrect: 0,
-      nccMismatch: 0,
-      networkErrors: 0,
-      marginMin: Number.POSITIVE_INFINITY,
-      marginSum: 0,
-      leastSquaresAgreements: 0,
-    };
+    this.tallies = keep(zeros([5], { dtype: 'float64', device }));
+    this.lowestMargin = keep(full([1], Number.POSITIVE_INFINITY, { dtype: 'float64', device }));
   }
 
   add(features: Tensor, labels: Tensor): void {
     const C = this.numClasses;
     tidy(() => {
-      const batch = checkBatch(features, labels, C, this.geometry.means.size(1));
+      const y = checkBatch(features, labels, C, this.geometry.means.size(1));
       const rows = features.size(0);
       if (rows === 0) return;
-      const y = batch.labels;
-      const deviations = this.workRows(rows).copy_(features).sub_(this.geometry.means.indexSelect(0, y));
-      const products = deviations.mm(this.stackedT);
+      const { deviations, products } = this.buffers(rows);
+      this.oneHot.subtract(deviations.copy_(features), this.geometry.means, y);
+      products.addmm_(deviations, this.stackedT, 0, 1);
       const projections = products.narrow(1, 0, C);
       this.projected.addmm_(projections.T, projections);
-      this.replaceScatter(this.scatterPerClass.indexAdd(0, y, deviations.mul_(deviations).sum(1)));
-
-      const ncc = nearestClassCentre(projections, y, this.distances);
-      const tallies: Tensor[] = [ncc.eq(y).sum()];
-      let block = 1;
-      if (this.classifiers.network) {
-        const logits = products.narrow(1, C * block++, C).add(this.networkOffsets!.indexSelect(0, y));
-        const decision = logits.argmax(1);
-        const margins = normalisedMargins(logits, y, this.weightNorm);
-        tallies.push(decision.ne(ncc).sum(), decision.ne(y).sum(), margins.min(), margins.sum());
-        if (this.classifiers.leastSquares) {
-          const leastSquares = products.narrow(1, C * block++, C).add(this.leastSquaresOffsets!.indexSelect(0, y));
-          tallies.push(leastSquares.argmax(1).eq(decision).sum());
-        }
+      this.scatterPerClass.add_(zeros([C], { dtype: 'float64', device: y.device }).indexAdd(0, y, deviations.mul_(deviations).sum(1)));
+      // Decisions in row chunks, so that no B x C temporary is large (see small-temporaries.ts);
+      // counted on the tensor side and read once at the end (see checkBatch).
+      for (const [start, length] of rowChunks(rows, 8 * C)) {
+        this.decide(products.narrow(0, start, length), y.narrow(0, start, length));
       }
-      const values = stack(tallies.map((t) => t.to('float64'))).to('cpu').data() as Float64Array;
-      const t = this.totals;
-      t.count += rows;
-      t.nccCorrect += values[0]!;
-      if (this.classifiers.network) {
-        t.nccMismatch += values[1]!;
-        t.networkErrors += values[2]!;
-        t.marginMin = Math.min(t.marginMin, values[3]!);
-        t.marginSum += values[4]!;
-        if (this.classifiers.leastSquares) t.leastSquaresAgreements += values[5]!;
-      }
+      this.rows += rows;
     });
+  }
+
+  private decide(products: Tensor, y: Tensor): void {
+    const C = this.numClasses;
+    const projections = products.narrow(1, 0, C);
+    const ncc = nearestClassCentre(projections, y, this.distances);
+    const tallies = [ncc.eq(y).sum()];
+    if (this.classifiers.network) {
+      const logits = products.narrow(1, C, C).add(this.networkOffsets!.indexSelect(0, y));
+      const decision = logits.argmax(1);
+      const margins = normalisedMargins(logits, y, this.weightNorm);
+      tallies.push(decision.ne(ncc).sum(), decision.ne(y).sum(), margins.sum());
+      this.lowestMargin.copy_(this.lowestMargin.minimum(margins.min()));
+      if (this.classifiers.leastSquares) {
+        const leastSquares = products.narrow(1, 2 * C, C).add(this.leastSquaresOffsets!.indexSelect(0, y));
+        tallies.push(leastSquares.argmax(1).eq(decision).sum());
+      }
+    }
+    this.tallies.narrow(0, 0, tallies.length).add_(stack(tallies.map((t) => t.to('float64'))));
   }
 
   /** Adds another second pass over a disjoint shard, built on the same class means. */
@@ -130,14 +129,11 @@ export class SecondPassAccumulator {
       this.projected.add_(other.projected.to(this.projected.device));
       this.scatterPerClass.add_(other.scatterPerClass.to(this.scatterPerClass.device));
     });
-    const [t, o] = [this.totals, other.totals];
-    t.count += o.count;
-    t.nccCorrect += o.nccCorrect;
-    t.nccMismatch += o.nccMismatch;
-    t.networkErrors += o.networkErrors;
-    t.marginMin = Math.min(t.marginMin, o.marginMin);
-    t.marginSum += o.marginSum;
-    t.leastSquaresAgreements += o.leastSquaresAgreements;
+    tidy(() => {
+      this.tallies.add_(other.tallies.to(this.tallies.device));
+      this.lowestMargin.copy_(this.lowestMargin.minimum(other.lowestMargin.to(this.lowestMargin.device)));
+    });
+    this.rows += other.rows;
   }
 
   /** sum_i (Mt d_i)(Mt d_i)^T, C x C (the accumulator's own tensor: read, do not change). */
@@ -146,23 +142,31 @@ export class SecondPassAccumulator {
   }
 
   result(): SecondPassTotals {
-    return { ...this.totals, classScatter: tidy(() => this.scatterPerClass.to('cpu').data() as Float64Array) };
+    const [tallies, lowest, classScatter] = tidy(() => [this.tallies, this.lowestMargin, this.scatterPerClass].map((t) => t.to('cpu').data() as Float64Array));
+    const [nccCorrect, nccMismatch, networkErrors, marginSum, leastSquaresAgreements] = this.classifiers.network ? tallies! : [tallies![0]!, 0, 0, 0, 0];
+    return {
+      count: this.rows,
+      nccCorrect: nccCorrect!,
+      nccMismatch: nccMismatch!,
+      networkErrors: networkErrors!,
+      marginMin: lowest![0]!,
+      marginSum: marginSum!,
+      leastSquaresAgreements: leastSquaresAgreements!,
+      classScatter: classScatter!,
+    };
   }
 
   dispose(): void {
-    for (const t of [this.stackedT, this.distances, this.networkOffsets, this.leastSquaresOffsets, this.projected, this.scatterPerClass, this.work]) t?.dispose();
+    for (const t of [this.stackedT, this.distances, this.networkOffsets, this.leastSquaresOffsets, this.projected, this.scatterPerClass, this.tallies, this.lowestMargin]) t?.dispose();
+    this.oneHot.dispose();
   }
 
-  private replaceScatter(next: Tensor): void {
-    this.scatterPerClass.dispose();
-    this.scatterPerClass = keep(next);
-  }
-
-  private workRows(rows: number): Tensor {
-    if (this.work === undefined || this.work.size(0) < rows) {
-      this.work?.dispose();
-      this.work = keep(zeros([rows, this.geometry.means.size(1)], { dtype: 'float64', device: this.geometry.means.device }));
-    }
-    return this.work.narrow(0, 0, rows);
+  /** The deviations and their products with [Mt; W; W_LS] (shared scratch buffers). */
+  private buffers(rows: number): { deviations: Tensor; products: Tensor } {
+    const device = this.geometry.means.device;
+    return {
+      deviations: scratch('features', [rows, this.geometry.means.size(1)], device),
+      products: scratch('products', [rows, this.stackedT.size(1)], device),
+    };
   }
 }

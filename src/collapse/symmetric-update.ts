@@ -1,33 +1,40 @@
 import { type Tensor, tidy } from '../torch/index.js';
+import { scratch } from './scratch.js';
 
 /**
- * Column blocks of the symmetric rank-k update. Only the blocks on and above the diagonal are
- * computed (about half the work of a full E^T E): libtorch exposes no syrk, and with a plain
- * reference BLAS the product is the whole cost of the within-class covariance.
+ * Row panels of the symmetric rank-k update. Only the panels' parts on and right of the diagonal
+ * are computed (about half the work of a full E^T E): libtorch exposes no syrk, and with a plain
+ * reference BLAS this product is the whole cost of the within-class covariance.
  */
-const BLOCK_WIDTH = 64;
+const PANEL_HEIGHT = 32;
 
 /**
- * S += E^T E on the block upper triangle of S (p x p). The blocks below the diagonal are left
- * as they are; `symmetricFromUpper` rebuilds the full matrix from the upper triangle.
+ * S += E^T E on the upper triangle of S (p x p), batch after batch; `symmetricFromUpper` rebuilds
+ * the full matrix. The transposed batch and each panel's product go to shared scratch buffers
+ * (see scratch.ts and small-temporaries.ts for why no batch-sized temporary is allocated).
  */
-export function addUpperGram(s: Tensor, e: Tensor): void {
-  const p = e.size(1);
-  tidy(() => {
-    if (p <= 2 * BLOCK_WIDTH) {
-      s.addmm_(e.T, e);
-      return;
-    }
-    const et = e.T.contiguous();
-    for (let i = 0; i < p; i += BLOCK_WIDTH) {
-      const rows = Math.min(BLOCK_WIDTH, p - i);
-      const left = et.narrow(0, i, rows);
-      for (let j = i; j < p; j += BLOCK_WIDTH) {
-        const cols = Math.min(BLOCK_WIDTH, p - j);
-        s.narrow(0, i, rows).narrow(1, j, cols).addmm_(left, e.narrow(1, j, cols));
+export class SymmetricRankUpdate {
+  add(s: Tensor, e: Tensor): void {
+    const [rows, p] = e.shape as [number, number];
+    tidy(() => {
+      if (p <= 2 * PANEL_HEIGHT) {
+        s.addmm_(e.T, e);
+        return;
       }
-    }
-  });
+      const et = scratch('transposed', [p, rows], e.device).copy_(e.T);
+      const panel = scratch('panel', [1, PANEL_HEIGHT * p], e.device).squeeze(0);
+      for (let i = 0; i < p; i += PANEL_HEIGHT) {
+        const height = Math.min(PANEL_HEIGHT, p - i);
+        const product = panel.narrow(0, 0, height * (p - i)).view([height, p - i]);
+        product.addmm_(et.narrow(0, i, height), e.narrow(1, i, p - i), 0, 1);
+        s.narrow(0, i, height).narrow(1, i, p - i).add_(product);
+      }
+    });
+  }
+
+  dispose(): void {
+    // Nothing of its own: the buffers are shared scratch.
+  }
 }
 
 /** The symmetric matrix whose upper triangle (diagonal included) is that of s. */

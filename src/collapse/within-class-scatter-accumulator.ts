@@ -1,91 +1,148 @@
-import { keep, type Tensor, tidy, zeros } from '../torch/index.js';
-import { ClassMeanAccumulator } from './class-mean-accumulator.js';
+import { keep, tensor, type Tensor, tidy, where, zeros } from '../torch/index.js';
+import { checkBatch } from './batch-check.js';
+import { type ClassMeanSource, requireEveryClass } from './class-mean-accumulator.js';
 import { CollapseError } from './errors.js';
 import { requireFiniteRows } from './finite.js';
-import { addUpperGram, symmetricFromUpper } from './symmetric-update.js';
+import { scratch } from './scratch.js';
+import { OneHotRows } from './small-temporaries.js';
+import { SymmetricRankUpdate, symmetricFromUpper } from './symmetric-update.js';
 
 /**
- * The within-class covariance Sigma_W (p x p), fed batch by batch in the same pass as the class
- * means.
+ * The within-class covariance Sigma_W (p x p) and the class means, fed batch by batch in one pass.
  *
- * Second moments are accumulated about each class's shift (see ClassMeanAccumulator), never as
- * raw E[h h^T] - mu mu^T: S = sum_i (h_i - k_y)(h_i - k_y)^T and, at the end,
- * N Sigma_W = S - sum_c N_c d_c d_c^T with d_c = mu_c - k_c. Because k_c is a mean of some of
- * class c's samples, d_c is of the order of the within-class spread and the subtraction loses no
- * digits, however small that spread is next to the class means.
+ * Second moments are accumulated about a per-class shift k_c (the mean of class c in the first
+ * batch where it appears), never as raw E[h h^T] - mu mu^T: with e_i = h_i - k_{y_i},
+ *   S = sum_i e_i e_i^T,  T_c = sum_{i in c} e_i,  mu_c = k_c + T_c / N_c,
+ *   N Sigma_W = S - sum_c T_c T_c^T / N_c.
+ * Because k_c is a mean of some of class c's samples, T_c / N_c is of the order of the
+ * within-class spread and the subtraction loses no digits, however small that spread is next to
+ * the distances between classes (late in the terminal phase).
  *
- * State: the class-mean state plus one p x p matrix.
+ * State: C x p shift and sums, C counts, one p x p matrix, and buffers of one batch.
  */
-export class WithinClassScatterAccumulator {
-  readonly classMeans: ClassMeanAccumulator;
+export class WithinClassScatterAccumulator implements ClassMeanSource {
+  readonly numClasses: number;
+  private shift: Tensor | undefined;
+  private shiftedSums: Tensor | undefined;
+  private classCounts: Tensor | undefined;
   private scatter: Tensor | undefined;
+  private readonly oneHot: OneHotRows;
+  private readonly rankUpdate = new SymmetricRankUpdate();
 
   constructor(numClasses: number) {
-    this.classMeans = new ClassMeanAccumulator(numClasses);
+    if (!Number.isInteger(numClasses) || numClasses < 2) {
+      throw new CollapseError(`collapse needs at least two classes, got numClasses = ${numClasses}`);
+    }
+    this.numClasses = numClasses;
+    this.oneHot = new OneHotRows(numClasses);
   }
 
-  get numClasses(): number {
-    return this.classMeans.numClasses;
+  get dim(): number | undefined {
+    return this.shift?.size(1);
   }
 
   get count(): number {
-    return this.classMeans.count;
+    return this.counts().reduce((a, b) => a + b, 0);
+  }
+
+  counts(): Float64Array {
+    const counts = this.classCounts;
+    return counts === undefined ? new Float64Array(this.numClasses) : tidy(() => counts.to('cpu').data() as Float64Array);
   }
 
   add(features: Tensor, labels: Tensor): void {
     tidy(() => {
-      const batch = this.classMeans.addAndCentre(features, labels);
-      if (batch === undefined) return;
-      addUpperGram(this.ensureScatter(batch.centred.size(1), batch.centred.device), batch.centred);
+      const y = checkBatch(features, labels, this.numClasses, this.dim);
+      const rows = features.size(0);
+      if (rows === 0) return;
+      const state = this.ensureState(features.size(1), features.device);
+      const x = scratch('features', [rows, features.size(1)], features.device).copy_(features);
+      const batchCounts = y.bincount(this.numClasses).to('float64');
+      const fresh = batchCounts.gt(0).logicalAnd(state.counts.eq(0)).unsqueeze(1);
+      if (fresh.any().item()) {
+        // A class seen for the first time is shifted by its mean in this batch.
+        const batchSums = zeros(state.shift.shape, { dtype: 'float64', device: x.device });
+        this.oneHot.addTo(batchSums, x, y);
+        state.shift.copy_(where(fresh, batchSums.div(batchCounts.clamp(1).unsqueeze(1)), state.shift));
+        // A non-finite shift would spread through the one-hot products to every class: name it now.
+        requireFiniteRows(state.shift, (bad) => `the features of class${bad.length > 1 ? 'es' : ''} ${bad.join(', ')} contain NaN or infinite values`);
+      }
+      this.oneHot.subtract(x, state.shift, y);
+      this.oneHot.addTo(state.shiftedSums, x, y);
+      state.counts.add_(batchCounts);
+      this.rankUpdate.add(state.scatter, x);
     });
   }
 
-  /** Adds another accumulator's samples, as ClassMeanAccumulator.merge; the other is unchanged. */
+  /** Adds another accumulator's samples (disjoint shards merge into what one pass gives); the other is unchanged. */
   merge(other: WithinClassScatterAccumulator): void {
-    const theirs = other.classMeans.state();
-    const theirScatter = other.scatter;
-    if (theirs === undefined || theirScatter === undefined) return;
-    if (this.classMeans.state() === undefined) {
-      this.classMeans.merge(other.classMeans);
-      this.ensureScatter(theirs.shift.size(1), theirs.shift.device).copy_(theirScatter);
-      return;
-    }
+    if (other.numClasses !== this.numClasses) throw new CollapseError(`cannot merge accumulators of ${other.numClasses} and ${this.numClasses} classes`);
+    const [theirShift, theirSums, theirCounts, theirScatter] = [other.shift, other.shiftedSums, other.classCounts, other.scatter];
+    if (theirShift === undefined || theirSums === undefined || theirCounts === undefined || theirScatter === undefined) return;
+    if (this.dim !== undefined && this.dim !== theirShift.size(1)) throw new CollapseError(`cannot merge features of width ${theirShift.size(1)} into width ${this.dim}`);
+    const ours = this.counts();
+    const theirs = other.counts();
+    const state = this.ensureState(theirShift.size(1), this.shift?.device ?? theirShift.device);
     tidy(() => {
-      const scatter = this.ensureScatter(theirs.shift.size(1), theirs.shift.device);
-      // Their second moments about our shift: with D = theirs - ours and T their shifted sums,
-      // sum (h - ours)(h - ours)^T = S_theirs + D^T T + T^T D + D^T diag(n) D (per class, summed).
-      const delta = this.classMeans.shiftDifference(other.classMeans);
-      const sums = theirs.shiftedSums.to(scatter.device);
-      const counts = other.classMeans.countsTensor(scatter.device).unsqueeze(1);
+      const device = state.shift.device;
+      const mask = (pick: (n: number, c: number) => boolean) =>
+        tensor(theirs.map((n, c) => (pick(n, c) ? 1 : 0)), { dtype: 'bool', shape: [this.numClasses, 1], device });
+      // D = their shift - ours, for classes both have seen; a class only they have seen takes their shift.
+      const delta = where(mask((n, c) => n > 0 && ours[c]! > 0), theirShift.to(device).sub(state.shift), 0);
+      const sums = theirSums.to(device);
+      const counts = theirCounts.to(device);
+      // About our shift: sum (h - ours)(h - ours)^T = S + D^T T + T^T D + D^T diag(n) D, per class.
       const cross = delta.T.mm(sums);
-      scatter.add_(theirScatter.to(scatter.device)).add_(cross).add_(cross.T).addmm_(delta.mul(counts).T, delta);
+      state.scatter.add_(theirScatter.to(device)).add_(cross).add_(cross.T).addmm_(delta.mul(counts.unsqueeze(1)).T, delta);
+      state.shiftedSums.add_(sums).add_(delta.mul(counts.unsqueeze(1)));
+      state.shift.copy_(where(mask((n, c) => n > 0 && ours[c] === 0), theirShift.to(device), state.shift));
+      state.counts.add_(counts);
     });
-    this.classMeans.merge(other.classMeans);
+  }
+
+  means(): Tensor {
+    const state = this.requireState();
+    return tidy(() => {
+      const means = state.shift.add(state.shiftedSums.div(state.counts.unsqueeze(1)));
+      requireFiniteRows(means, (rows) => `the features of class${rows.length > 1 ? 'es' : ''} ${rows.join(', ')} contain NaN or infinite values`);
+      return means;
+    });
   }
 
   /** Sigma_W = (1/N) sum_i (h_i - mu_{y_i})(h_i - mu_{y_i})^T, p x p float64 (a new tensor). */
   covariance(): Tensor {
-    this.classMeans.requireEveryClass();
-    const { shiftedSums } = this.classMeans.state()!;
-    const scatter = this.scatter!;
+    const state = this.requireState();
     return tidy(() => {
-      const counts = this.classMeans.countsTensor(scatter.device).unsqueeze(1);
-      const offsets = shiftedSums.div(counts); // d_c = mu_c - k_c
-      const sigma = symmetricFromUpper(scatter).sub(offsets.mul(counts).T.mm(offsets)).div(this.count);
+      const offsets = state.shiftedSums.div(state.counts.unsqueeze(1)); // mu_c - k_c
+      const sigma = symmetricFromUpper(state.scatter).sub(state.shiftedSums.T.mm(offsets)).div(state.counts.sum().item());
       requireFiniteRows(sigma, () => 'the within-class covariance is not finite: the features contain NaN or infinite values');
       return sigma;
     });
   }
 
   dispose(): void {
-    this.classMeans.dispose();
-    this.scatter?.dispose();
-    this.scatter = undefined;
+    for (const t of [this.shift, this.shiftedSums, this.classCounts, this.scatter]) t?.dispose();
+    this.oneHot.dispose();
+    this.rankUpdate.dispose();
+    this.shift = this.shiftedSums = this.classCounts = this.scatter = undefined;
   }
 
-  private ensureScatter(dim: number, device: string): Tensor {
-    if (this.scatter === undefined) this.scatter = keep(zeros([dim, dim], { dtype: 'float64', device }));
-    if (this.scatter.size(0) !== dim) throw new CollapseError(`features of width ${dim} do not match the accumulated width ${this.scatter.size(0)}`);
-    return this.scatter;
+  private requireState(): { shift: Tensor; shiftedSums: Tensor; counts: Tensor; scatter: Tensor } {
+    if (this.shift === undefined) throw new CollapseError('no samples were given');
+    requireEveryClass(
+      [...this.counts().entries()].filter(([, n]) => n === 0).map(([c]) => c),
+      this.numClasses,
+    );
+    return { shift: this.shift, shiftedSums: this.shiftedSums!, counts: this.classCounts!, scatter: this.scatter! };
+  }
+
+  private ensureState(dim: number, device: string): { shift: Tensor; shiftedSums: Tensor; counts: Tensor; scatter: Tensor } {
+    if (this.shift === undefined) {
+      this.shift = keep(zeros([this.numClasses, dim], { dtype: 'float64', device }));
+      this.shiftedSums = keep(zeros([this.numClasses, dim], { dtype: 'float64', device }));
+      this.classCounts = keep(zeros([this.numClasses], { dtype: 'float64', device }));
+      this.scatter = keep(zeros([dim, dim], { dtype: 'float64', device }));
+    }
+    return { shift: this.shift, shiftedSums: this.shiftedSums!, counts: this.classCounts!, scatter: this.scatter! };
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CollapseError, measureCollapse, measureCollapseOfArrays } from '../../src/collapse/index.js';
+import { releaseScratch } from '../../src/collapse/index.js';
 import { dispose, liveTensors, tensor } from '../../src/torch/index.js';
 import { gaussianClasses } from './data.js';
 
@@ -77,6 +78,8 @@ test('a source that can be iterated only once is refused with an explanation', (
 });
 
 test('no tensor outlives a measurement, whether it succeeds or fails', () => {
+  // Scratch buffers belong to the process (src/collapse/scratch.ts): free them for a clean count.
+  releaseScratch();
   const start = liveTensors();
   const data = gaussianClasses({ n: 500, p: 10, C: 4 });
   const streamed = () =>
@@ -95,5 +98,6 @@ test('no tensor outlives a measurement, whether it succeeds or fails', () => {
   const narrow = data.weight.narrow(1, 0, 5);
   assert.throws(() => measureCollapse(streamed, { numClasses: 4, weight: narrow }), /columns/);
   dispose([data, narrow]);
+  releaseScratch();
   assert.equal(liveTensors(), start);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { featureBatches, measureCollapseOfArrays, measureLayerwiseCollapse } from '../../src/collapse/index.js';
+import { releaseScratch } from '../../src/collapse/index.js';
 import { Module } from '../../src/nn/module.js';
 import { MLP } from '../../src/nn/models/index.js';
 import { dispose, keep, liveTensors, manualSeed, randn, type Tensor, tidy } from '../../src/torch/index.js';
@@ -83,6 +84,8 @@ test('per-block collapse equals measureCollapse on that block output, flattened 
 
 test('an MLP from src/nn/models: one record per block, train mode restored, nothing leaked', () => {
   manualSeed(2);
+  // Scratch buffers belong to the process (src/collapse/scratch.ts): free them for a clean count.
+  releaseScratch();
   const start = liveTensors();
   const model = new MLP({ inputDim: 12, numClasses: 3, width: 16, depth: 3 });
   const data = gaussianClasses({ n: 300, p: 12, C: 3 });
@@ -96,6 +99,7 @@ test('an MLP from src/nn/models: one record per block, train mode restored, noth
   }
   model.dispose();
   dispose(data);
+  releaseScratch();
   assert.equal(liveTensors(), start);
 });
 
