@@ -1,3 +1,4 @@
+import { releaseScratch } from '../collapse/index.js';
 import { loadDataset } from '../data/index.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { createModel } from '../nn/models/registry.js';
@@ -267,6 +268,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
     }
     model.dispose();
     optimizer.dispose();
+    releaseScratch();
     disposeSplit(trainSplit);
     if (testSplit) disposeSplit(testSplit);
   }
