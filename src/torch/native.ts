@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -206,4 +206,29 @@ function loadNative(): NativeTorch {
   }
 }
 
+/**
+ * The libtorch that the addon was built against (native/build/libtorch.json, written by
+ * build:native) must be the one the process loaded: a different one shows up as undefined
+ * symbols or crashes much later, so say it now.
+ */
+function checkLoadedLibtorch(addon: NativeTorch, path: string): void {
+  const buildInfo = join(dirname(path), '..', 'libtorch.json');
+  if (!existsSync(buildInfo) || !existsSync('/proc/self/maps')) return;
+  const built = JSON.parse(readFileSync(buildInfo, 'utf8')) as { libDir: string; version: string };
+  const loaded = readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .map((line) => line.split(/\s+/).pop() ?? '')
+    .find((file) => /\/libtorch_cpu\.so/.test(file));
+  if (loaded !== undefined && existsSync(built.libDir) && dirname(loaded) !== realpathSync(built.libDir)) {
+    throw new Error(
+      `the native addon was built against libtorch ${built.version} in ${built.libDir}, but the process loaded ${loaded}. ` +
+        `Rebuild it with 'npm run build:native' (or fix LD_LIBRARY_PATH).`,
+    );
+  }
+  if (built.version !== addon.version()) {
+    throw new Error(`native/build/libtorch.json says libtorch ${built.version}, the addon says ${addon.version()}: rebuild with 'npm run build:native'.`);
+  }
+}
+
 export const native: NativeTorch = loadNative();
+checkLoadedLibtorch(native, addonPath());
