@@ -2,7 +2,7 @@
 # Installs what ncollapse needs on a Debian machine, skipping whatever is already there:
 # libtorch (unless $LIBTORCH or LIBTORCH_USE_PYTORCH=1 points elsewhere), the Fashion-MNIST
 # files, the npm dependencies and the native addon. Usage: scripts/setup.sh [--test]
-# (--test also installs Chromium for the browser tests).
+# (--test also installs Chromium for the browser tests and NumPy for an interoperability test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +35,11 @@ if [ -z "${LIBTORCH:-}" ] && [ "${LIBTORCH_USE_PYTORCH:-}" != 1 ] && [ ! -f /usr
   missing+=(libtorch-dev)
 fi
 [ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
-if [ "$want_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium fonts-dejavu-core); fi
+if [ "$want_test" = 1 ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+  # NumPy checks what our .npy writer produces (Debian's python3, not a pyenv one).
+  /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
