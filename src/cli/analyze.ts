@@ -15,6 +15,10 @@ interface AnalyzeOptions {
   json?: boolean;
   checkpoint?: string;
   dataset?: string;
+  dataDir?: string;
+  split?: 'train' | 'test';
+  layers?: boolean;
+  pool?: boolean;
 }
 
 /** What each key means, for the table (METRICS.md has the definitions). */
@@ -72,19 +76,32 @@ export function register(program: Command): void {
     .addOption(new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)").choices(['full', 'projected']).default('full'))
     .option('--batch-size <n>', 'rows per accumulated batch', positiveInteger, 1024)
     .option('--json', 'print one JSON object whose keys are METRICS.md\'s')
-    .option('--checkpoint <file>', 'a saved model (runs/NAME/checkpoints/last.safetensors) to measure on --dataset')
-    .option('--dataset <name>', 'the dataset to run the checkpoint on')
+    .option('--checkpoint <file>', "a saved model (runs/NAME/checkpoints/last.safetensors): its penultimate features on a dataset are measured")
+    .option('--dataset <name>', "with --checkpoint: the dataset to run the model on (default: the run's)")
+    .option('--data-dir <dir>', 'with --checkpoint: where the dataset files are')
+    .addOption(new Option('--split <split>', 'with --checkpoint: the split to measure').choices(['train', 'test']).default('train'))
+    .option('--layers', 'with --checkpoint: also layer-wise collapse at every block')
+    .option('--pool', 'with --layers: global-average-pool convolutional block outputs')
     .action(async (file: string | undefined, options: AnalyzeOptions) => {
       const { analyzeFiles } = await import('../collapse/io/analyze-files.js');
       const output = analyzeFiles(file, options);
       if (options.json) {
-        console.log(JSON.stringify(output.metrics));
+        console.log(JSON.stringify(output.layers ? { ...output.metrics, layers: output.layers } : output.metrics));
         return;
       }
       console.log(`${output.source}: N = ${output.samples}, p = ${output.dim}, C = ${output.numClasses}`);
       const width = Math.max(...Object.keys(output.metrics).map((k) => k.length));
       for (const [key, value] of Object.entries(output.metrics)) {
         console.log(`${key.padEnd(width)}  ${formatValue(value).padStart(13)}  ${MEANINGS[key] ?? ''}`);
+      }
+      if (output.layers) {
+        console.log('');
+        console.log(`${'depth'.padStart(5)}  ${'block'.padEnd(24)}  ${'nc1'.padStart(12)}  ${'trace ratio'.padStart(12)}  ${'cdnv'.padStart(12)}  ${'ncc acc'.padStart(8)}`);
+        for (const layer of output.layers) {
+          console.log(
+            `${String(layer.depth).padStart(5)}  ${layer.name.padEnd(24)}  ${formatValue(layer.nc1).padStart(12)}  ${formatValue(layer.nc1_trace_ratio).padStart(12)}  ${formatValue(layer.cdnv).padStart(12)}  ${layer.ncc_accuracy.toFixed(4).padStart(8)}`,
+          );
+        }
       }
     });
 }

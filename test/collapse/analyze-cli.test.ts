@@ -9,7 +9,7 @@ import { register } from '../../src/cli/analyze.js';
 import { COLLAPSE_METRIC_KEYS } from '../../src/collapse/index.js';
 import { encodeNpy, type NpyData } from '../../src/data/npy.js';
 import { saveSafetensors } from '../../src/nn/safetensors.js';
-import { dispose, tensor } from '../../src/torch/index.js';
+import { dispose, type Tensor, tensor } from '../../src/torch/index.js';
 import { assertClose, goldenCases } from './golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ncollapse-analyze-'));
@@ -123,4 +123,52 @@ test('each input error names the file and the array', async () => {
   writeFileSync(join(dir, 'H.npy'), encodeNpy(base.H!));
   const npy = await analyze('--features-file', join(dir, 'H.npy'), '--labels-file', join(dir, 'bad-labels.npy'));
   assert.match(npy.error?.message ?? '', /bad-labels\.npy, array 'labels': labels must be integers/);
+});
+
+test('analyze --checkpoint rebuilds the run\'s model, measures it on the dataset, and matches measuring its features directly', async () => {
+  const { mkdirSync } = await import('node:fs');
+  const { createModel } = await import('../../src/nn/models/registry.js');
+  const { save } = await import('../../src/nn/checkpoint.js');
+  const { loadDataset } = await import('../../src/data/index.js');
+  const { measureCollapseOfArrays, orderedMetrics } = await import('../../src/collapse/index.js');
+  const { manualSeed, noGrad, tidy, tensor: makeTensor } = await import('../../src/torch/index.js');
+  const run = join(dir, 'runs', 'tiny');
+  mkdirSync(join(run, 'checkpoints'), { recursive: true });
+  const config = {
+    model: 'mlp', dataset: 'gaussian', dataDir: null, perClass: 30, pad: false, seed: 3, loss: 'mse', weightDecay: 5e-4,
+    width: 0.05, depth: 2, featureDim: null, numClasses: 10, inputShape: [32, 1, 1], trainSize: 300,
+  };
+  writeFileSync(join(run, 'config.json'), JSON.stringify(config));
+  manualSeed(5);
+  const model = createModel('mlp', { inputShape: [32, 1, 1], numClasses: 10, width: 0.05, depth: 2 });
+  const checkpoint = join(run, 'checkpoints', 'last.safetensors');
+  save(new Map([...model.stateDict()].map(([name, t]) => [`model.${name}`, t])), checkpoint);
+
+  const { stdout, error } = await analyze('--checkpoint', checkpoint, '--json', '--layers');
+  assert.equal(error, undefined, error?.message);
+  const printed = JSON.parse(stdout) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(printed), [...COLLAPSE_METRIC_KEYS, 'layers']);
+  assert.equal((printed.layers as unknown[]).length, model.blockNames().length);
+
+  // The same features by hand: the dataset as the run loaded it, through the model in eval mode.
+  const data = loadDataset('gaussian', { perClass: 30, seed: 3 });
+  model.eval();
+  const expected = tidy(() => {
+    const inputs = makeTensor(data.train.images, { shape: [data.train.count, 32, 1, 1] });
+    const labels = makeTensor(data.train.labels, { dtype: 'int64' });
+    let features: Tensor | undefined;
+    const hook = model.classifier.registerForwardHook((_m, input) => (features = input));
+    noGrad(() => model.call(inputs));
+    hook.remove();
+    return orderedMetrics(
+      measureCollapseOfArrays(features!, labels, { numClasses: 10, weight: model.classifier.weight, bias: model.classifier.bias, weightDecay: 5e-4 }),
+    );
+  });
+  for (const [key, value] of Object.entries(expected)) assertClose(printed[key] as number, value, key, 1e-12);
+  model.dispose();
+
+  const wrongDataset = await analyze('--checkpoint', checkpoint, '--dataset', 'no-such-dataset');
+  assert.match(wrongDataset.error?.message ?? '', /no-such-dataset/);
+  const missingConfig = await analyze('--checkpoint', join(dir, 'feat.npz'));
+  assert.match(missingConfig.error?.message ?? '', /config\.json was expected/);
 });

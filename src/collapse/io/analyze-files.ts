@@ -5,6 +5,8 @@ import { dispose } from '../../torch/index.js';
 import { type AnalysisArrays, AnalysisInputError, readArchive, readNpyFiles } from './analysis-arrays.js';
 import { analysisTensors } from './analysis-tensors.js';
 import { validateAnalysisArrays } from './validate-arrays.js';
+import { analyzeCheckpoint } from './analyze-checkpoint.js';
+import { type LayerCollapse } from '../layerwise.js';
 
 export interface AnalyzeFilesOptions {
   features?: string;
@@ -20,6 +22,10 @@ export interface AnalyzeFilesOptions {
   batchSize?: number;
   checkpoint?: string;
   dataset?: string;
+  dataDir?: string;
+  split?: 'train' | 'test';
+  layers?: boolean;
+  pool?: boolean;
 }
 
 export interface AnalysisOutput {
@@ -30,13 +36,17 @@ export interface AnalysisOutput {
   numClasses: number;
   /** METRICS.md keys in METRICS.md's order. */
   metrics: Record<string, number>;
+  /** Layer-wise collapse (--checkpoint with --layers). */
+  layers?: LayerCollapse[];
 }
 
 /** `ncollapse analyze`: read, check, measure. */
 export function analyzeFiles(file: string | undefined, options: AnalyzeFilesOptions): AnalysisOutput {
-  if (options.checkpoint !== undefined || options.dataset !== undefined) {
-    throw new AnalysisInputError(options.checkpoint ?? 'analyze', '--checkpoint/--dataset: measuring a saved model on a dataset is not wired in this build; export H, y, W, b (see ncollapse analyze --help) and analyze the file');
+  if (options.checkpoint !== undefined) {
+    if (file !== undefined || options.featuresFile !== undefined) throw new AnalysisInputError(options.checkpoint, 'give either --checkpoint or feature files, not both');
+    return analyzeCheckpoint({ ...options, checkpoint: options.checkpoint });
   }
+  if (options.dataset !== undefined) throw new AnalysisInputError(options.dataset, '--dataset goes with --checkpoint');
   const arrays = readInput(file, options);
   const validated = validateAnalysisArrays(arrays);
   if (options.wd !== undefined && arrays.weight === undefined) {
