@@ -13,28 +13,22 @@ const PANEL_HEIGHT = 32;
  * the full matrix. The transposed batch and each panel's product go to shared scratch buffers
  * (see scratch.ts and small-temporaries.ts for why no batch-sized temporary is allocated).
  */
-export class SymmetricRankUpdate {
-  add(s: Tensor, e: Tensor): void {
-    const [rows, p] = e.shape as [number, number];
-    tidy(() => {
-      if (p <= 2 * PANEL_HEIGHT) {
-        s.addmm_(e.T, e);
-        return;
-      }
-      const et = scratch('transposed', [p, rows], e.device).copy_(e.T);
-      const panel = scratch('panel', [1, PANEL_HEIGHT * p], e.device).squeeze(0);
-      for (let i = 0; i < p; i += PANEL_HEIGHT) {
-        const height = Math.min(PANEL_HEIGHT, p - i);
-        const product = panel.narrow(0, 0, height * (p - i)).view([height, p - i]);
-        product.addmm_(et.narrow(0, i, height), e.narrow(1, i, p - i), 0, 1);
-        s.narrow(0, i, height).narrow(1, i, p - i).add_(product);
-      }
-    });
-  }
-
-  dispose(): void {
-    // Nothing of its own: the buffers are shared scratch.
-  }
+export function addUpperGram(s: Tensor, e: Tensor): void {
+  const [rows, p] = e.shape as [number, number];
+  tidy(() => {
+    if (p <= 2 * PANEL_HEIGHT) {
+      s.addmm_(e.T, e);
+      return;
+    }
+    const et = scratch('transposed', [p, rows], e.device).copy_(e.T);
+    const panel = scratch('panel', [1, PANEL_HEIGHT * p], e.device).squeeze(0);
+    for (let i = 0; i < p; i += PANEL_HEIGHT) {
+      const height = Math.min(PANEL_HEIGHT, p - i);
+      const product = panel.narrow(0, 0, height * (p - i)).view([height, p - i]);
+      product.addmm_(et.narrow(0, i, height), e.narrow(1, i, p - i), 0, 1);
+      s.narrow(0, i, height).narrow(1, i, p - i).add_(product);
+    }
+  });
 }
 
 /** The symmetric matrix whose upper triangle (diagonal included) is that of s. */

@@ -5,7 +5,7 @@ import { CollapseError } from './errors.js';
 import { requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
 import { OneHotRows } from './small-temporaries.js';
-import { SymmetricRankUpdate, symmetricFromUpper } from './symmetric-update.js';
+import { addUpperGram, symmetricFromUpper } from './symmetric-update.js';
 
 /**
  * The within-class covariance Sigma_W (p x p) and the class means, fed batch by batch in one pass.
@@ -27,7 +27,6 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
   private classCounts: Tensor | undefined;
   private scatter: Tensor | undefined;
   private readonly oneHot: OneHotRows;
-  private readonly rankUpdate = new SymmetricRankUpdate();
 
   constructor(numClasses: number) {
     if (!Number.isInteger(numClasses) || numClasses < 2) {
@@ -70,7 +69,7 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
       this.oneHot.subtract(x, state.shift, y);
       this.oneHot.addTo(state.shiftedSums, x, y);
       state.counts.add_(batchCounts);
-      this.rankUpdate.add(state.scatter, x);
+      addUpperGram(state.scatter, x);
     });
   }
 
@@ -123,7 +122,6 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
   dispose(): void {
     for (const t of [this.shift, this.shiftedSums, this.classCounts, this.scatter]) t?.dispose();
     this.oneHot.dispose();
-    this.rankUpdate.dispose();
     this.shift = this.shiftedSums = this.classCounts = this.scatter = undefined;
   }
 
