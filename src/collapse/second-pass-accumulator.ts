@@ -41,7 +41,7 @@ export interface SecondPassTotals {
  * [Mt; W; W_LS]. The logits follow as z_i = (W mu_{y_i} + b) + W d_i, so no decision subtracts
  * two large numbers.
  *
- * State: C x C plus a few counters and one batch-sized work buffer.
+ * State: C x C plus a few counters; the batch-sized buffers are shared scratch (scratch.ts).
  */
 export class SecondPassAccumulator {
   readonly numClasses: number;
