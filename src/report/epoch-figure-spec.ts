@@ -44,7 +44,7 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
         data: { values: drawn },
         mark: { type: 'line' as const, point: { size: 22 }, strokeWidth: 1.8, clip: true },
         encoding: {
-          x: { field: 'epoch', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: EPOCH_AXIS },
+          x: { field: 'epoch', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: EPOCH_AXIS },
           y: {
             field: 'value',
             type: 'quantitative' as const,
@@ -63,7 +63,7 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
         data: { values: tptRules },
         mark: { type: 'rule' as const, strokeDash: [5, 4], strokeWidth: 1.3 },
         encoding: {
-          x: { field: 'tpt_epoch', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: EPOCH_AXIS },
+          x: { field: 'tpt_epoch', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: EPOCH_AXIS },
           color,
           tooltip: [
             { field: 'run', type: 'nominal' as const, title: 'run' },
