@@ -2,7 +2,7 @@
 export { CollapseError } from './errors.js';
 export { type FeatureBatch, type FeatureSource, type BatchSource, featureBatches } from './batches.js';
 export { forEachBatch } from './for-each-batch.js';
-export { ClassMeanAccumulator } from './class-mean-accumulator.js';
+export { ClassMeanAccumulator, type ClassMeanSource } from './class-mean-accumulator.js';
 export { WithinClassScatterAccumulator } from './within-class-scatter-accumulator.js';
 export { SecondPassAccumulator, type SecondPassTotals, type SecondPassClassifiers } from './second-pass-accumulator.js';
 export { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
