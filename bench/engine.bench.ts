@@ -79,7 +79,7 @@ function reference(python: string, name: string): number {
 const python = findPythonWithTorch();
 console.log(`ncollapse engine benchmark: libtorch ${torch.libtorchVersion()}, ${torch.getNumThreads()} thread(s), ${STEPS} steps x ${ROUNDS} rounds`);
 if (!python) console.log('python3 with torch not found: PyTorch comparison skipped (apt-get install python3-torch)');
-for (const name of ['mlp', 'cnn'] as const) {
+for (const name of (process.env.BENCH_MODELS ?? 'mlp,cnn').split(',') as ('mlp' | 'cnn')[]) {
   const mine: number[] = [];
   const theirs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
