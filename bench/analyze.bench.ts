@@ -19,8 +19,10 @@
  * dynamic mmap threshold does not make the resident set grow; MALLOC_MMAP_THRESHOLD_ is not
  * needed (it is printed when set).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { measureCollapseOfArrays, type CovarianceMode } from '../src/collapse/index.js';
+import { fileURLToPath } from 'node:url';
+import { measureCollapseOfArrays, releaseScratch, type CovarianceMode } from '../src/collapse/index.js';
 import { getNumThreads, keep, libtorchVersion, manualSeed, randn, randperm, setNumThreads, type Tensor, tidy } from '../src/torch/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -72,6 +74,8 @@ function measure(data: Data, covariance: CovarianceMode): Figures {
   let peakMb = 0;
   let keys = 0;
   for (let round = 0; round < ROUNDS; round++) {
+    // Each run counts its own scratch buffers (they otherwise outlive a measurement, by design).
+    releaseScratch();
     (globalThis as { gc?: () => void }).gc?.();
     const before = residentKb('VmRSS');
     resetPeak();
@@ -96,24 +100,48 @@ function report(label: string, figures: Figures, target?: { seconds: number; mb:
   console.log(`${label.padEnd(44)} ${figures.seconds.toFixed(3).padStart(8)} s  ${figures.peakMb.toFixed(0).padStart(5)} MB  ${String(figures.keys).padStart(2)} keys${verdict}`);
 }
 
+interface Case {
+  label: string;
+  n: number;
+  p: number;
+  C: number;
+  covariance: CovarianceMode;
+  rounds: number;
+  target?: { seconds: number; mb: number };
+}
+
+const CASES: Case[] = [
+  { label: 'projected (no p x p matrix)', n: 60_000, p: 512, C: 10, covariance: 'projected', rounds: ROUNDS, target: { seconds: 0.25, mb: 200 } },
+  { label: 'full (every metric, p x p covariance)', n: 60_000, p: 512, C: 10, covariance: 'full', rounds: ROUNDS, target: { seconds: 1.0, mb: 200 } },
+  { label: 'projected (no p x p matrix)', n: LARGE_N, p: 2048, C: 1000, covariance: 'projected', rounds: 1 },
+  { label: 'full (every metric, p x p covariance)', n: LARGE_N, p: 2048, C: 1000, covariance: 'full', rounds: 1 },
+];
+
+/** One case in this process (a child of main): make the data, measure, print the line. */
+function runCase(index: number): void {
+  setNumThreads(THREADS);
+  const c = CASES[index]!;
+  const data = makeData(c.n, c.p, c.C);
+  const figures = c.rounds === 1 ? measureOnce(data, c.covariance) : measure(data, c.covariance);
+  report(`  ${c.label}`, figures, c.target);
+}
+
+/** Each case in a fresh process, so that no memory freed by an earlier one hides what a later one uses. */
 function main(): void {
   setNumThreads(THREADS);
-  console.log(`libtorch ${libtorchVersion()}, ${getNumThreads()} intra-op thread(s), best of ${ROUNDS}; memory = peak RSS beyond the features`);
+  console.log(`libtorch ${libtorchVersion()}, ${getNumThreads()} intra-op thread(s), best of ${ROUNDS} (large case: one round); memory = peak RSS beyond the features`);
   if (process.env.MALLOC_MMAP_THRESHOLD_) console.log(`MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_}`);
-  const small = makeData(60_000, 512, 10);
-  console.log(`N = 60000, p = 512, C = 10 (features ${((60_000 * 512 * 4) / 2 ** 20).toFixed(0)} MB float32), batches of ${BATCH}`);
-  report('  projected (no p x p matrix)', measure(small, 'projected'), { seconds: 0.25, mb: 200 });
-  report('  full (every metric, p x p covariance)', measure(small, 'full'), { seconds: 1.0, mb: 200 });
-  for (const t of Object.values(small)) t.dispose();
-
-  const large = makeData(LARGE_N, 2048, 1000);
-  console.log(`N = ${LARGE_N}, p = 2048, C = 1000 (features ${((LARGE_N * 2048 * 4) / 2 ** 20).toFixed(0)} MB float32), batches of ${BATCH}, one round`);
-  report('  projected (no p x p matrix)', measureOnce(large, 'projected'));
-  report('  full (every metric, p x p covariance)', measureOnce(large, 'full'));
-  for (const t of Object.values(large)) t.dispose();
+  CASES.forEach((c, i) => {
+    if (i === 0 || c.n !== CASES[i - 1]!.n || c.p !== CASES[i - 1]!.p) {
+      console.log(`N = ${c.n}, p = ${c.p}, C = ${c.C} (features ${((c.n * c.p * 4) / 2 ** 20).toFixed(0)} MB float32), batches of ${BATCH}`);
+    }
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(i)], { stdio: 'inherit' });
+    if (child.status !== 0) throw new Error(`case ${i} failed (exit ${child.status})`);
+  });
 }
 
 function measureOnce(data: Data, covariance: CovarianceMode): Figures {
+  releaseScratch();
   (globalThis as { gc?: () => void }).gc?.();
   const before = residentKb('VmRSS');
   resetPeak();
@@ -129,4 +157,6 @@ function measureOnce(data: Data, covariance: CovarianceMode): Figures {
   return { seconds: (performance.now() - start) / 1000, peakMb: (residentKb('VmHWM') - before) / 1024, keys: Object.keys(metrics).length };
 }
 
-main();
+const caseIndex = process.argv[2];
+if (caseIndex === undefined) main();
+else runCase(Number(caseIndex));
