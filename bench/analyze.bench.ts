@@ -11,7 +11,8 @@
  * (target < 200 MB). Each timing is the best of BENCH_ROUNDS (default 3): the machine is shared.
  *
  * BENCH_THREADS sets libtorch's intra-op threads (default 1: on this shared 2-core machine a
- * second OpenMP thread was slower, and its malloc arena added hundreds of MB).
+ * second OpenMP thread made no measurement faster; the matrix products go to the system BLAS,
+ * which is single-threaded when it is Debian's reference libblas3).
  * BENCH_LARGE_N sets N for the large case (default 10,000: with a reference BLAS one batch of
  * the large case costs seconds).
  *
