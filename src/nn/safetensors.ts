@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { dirname } from 'node:path';
 
 import { type AnyTypedArray, type DType, type Tensor, tensor, tidy } from '../torch/index.js';
+import { writeAll, writeFileAtomically } from '../util/atomic-file.js';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors), read and written here
@@ -120,43 +119,11 @@ export function saveSafetensors(tensors: Map<string, Tensor>, file: string, meta
   });
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-}
-
 function writeAtomically(file: string, write: (fd: number) => void): void {
-  const temporary = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  let fd: number | undefined;
   try {
-    fd = openSync(temporary, 'wx');
-    write(fd);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, file);
+    writeFileAtomically(file, write);
   } catch (error) {
-    try {
-      if (fd !== undefined) closeSync(fd);
-      unlinkSync(temporary);
-    } catch {
-      // It was never created, or is already gone: the first error is the one to report.
-    }
     throw new SafetensorsError(file, `cannot write: ${(error as Error).message}`, { cause: error });
-  }
-  syncDirectory(dirname(file));
-}
-
-/** Makes the rename itself durable; some file systems refuse to fsync a directory, which is harmless. */
-function syncDirectory(directory: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(directory, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Durability of the rename is best effort.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
