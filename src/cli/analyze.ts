@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { nonNegativeNumber, positiveInteger } from './option-parsers.js';
 
 interface AnalyzeOptions {
   features: string;
@@ -47,18 +48,6 @@ const MEANINGS: Record<string, string> = {
   lperp: 'MSE decomposition: distance to W_LS term',
 };
 
-function number(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a finite number >= 0');
-  return n;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-
 export function register(program: Command): void {
   program
     .command('analyze')
@@ -72,7 +61,7 @@ export function register(program: Command): void {
     .option('--labels-file <file>', 'labels as a .npy file')
     .option('--weight-file <file>', 'classifier weight as a .npy file')
     .option('--bias-file <file>', 'classifier bias as a .npy file')
-    .option('--wd <decay>', 'training weight decay: adds the MSE decomposition lnc1, lnc23, lperp', number)
+    .option('--wd <decay>', 'training weight decay: adds the MSE decomposition lnc1, lnc23, lperp', nonNegativeNumber)
     .addOption(new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)").choices(['full', 'projected']).default('full'))
     .option('--batch-size <n>', 'rows per accumulated batch', positiveInteger, 1024)
     .option('--json', 'print one JSON object whose keys are METRICS.md\'s')

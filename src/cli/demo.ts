@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 
 import { readJsonLines, type EpochRecord } from '../train/run-directory.js';
+import { positiveInteger } from './option-parsers.js';
 import { runTraining, type TrainCliOptions } from './train.js';
 
 /** The embedded default: the paper's protocol on 500 Fashion-MNIST images per class with the MLP. */
@@ -42,10 +43,10 @@ export function register(program: Command): void {
     .command('demo')
     .description('the embedded default: Fashion-MNIST, 500 images per class, MLP, cross-entropy, 350 epochs, into runs/demo')
     .option('--out <dir>', 'run directory', join('runs', 'demo'))
-    .option('--epochs <n>', 'epochs (the paper: 350)', (v) => Number(v), DEMO_SETTINGS.epochs)
+    .option('--epochs <n>', 'epochs (the paper: 350)', positiveInteger, DEMO_SETTINGS.epochs)
     .option('--fresh', 'discard an existing demo run and start again', false)
     .option('--device <device>', 'cpu or cuda[:N]', 'cpu')
-    .option('--threads <n>', 'intra-op threads', (v) => Number(v))
+    .option('--threads <n>', 'intra-op threads', positiveInteger)
     .option('--quiet', 'no progress output', false)
     .action(async (options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean }) => {
       const statusFile = join(options.out, 'status.json');

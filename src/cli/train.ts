@@ -1,28 +1,9 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 
 import { DEFAULT_LR } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
+import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
 import { reportWriter } from './report-writer.js';
-
-function integer(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
-    return n;
-  };
-}
-
-function positive(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got '${value}'`);
-    return n;
-  };
-}
-
-function epochList(value: string): number[] {
-  return value.split(',').map((part) => integer('--milestones')(part.trim()));
-}
 
 export interface TrainCliOptions {
   out: string;
@@ -112,26 +93,26 @@ export function addTrainingOptions(command: Command): Command {
   return command
     .option('--dataset <name>', 'mnist, fashion-mnist, kmnist, emnist, cifar10, cifar100, stl10, svhn, gaussian or ufm', 'fashion-mnist')
     .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--per-class <K>', 'keep the first K training images of each class (the paper subsamples)', integer('--per-class'))
+    .option('--per-class <K>', 'keep the first K training images of each class (the paper subsamples)', positiveInteger)
     .option('--pad', 'zero-pad 28x28 images to 32x32 (as the authors do for ResNet on MNIST)', false)
     .option('--model <name>', 'mlp, vgg11/13/16/19, resnet18/34/50, densenet121 or ufm', 'mlp')
-    .option('--width <w>', 'width multiplier: 1 is the paper\'s width (512 hidden units for the MLP, full channels for conv nets)', positive('--width'))
-    .option('--depth <n>', 'hidden layers of the MLP', integer('--depth'))
-    .option('--feature-dim <p>', 'feature dimension of the ufm model', integer('--feature-dim'))
+    .option('--width <w>', 'width multiplier: 1 is the paper\'s width (512 hidden units for the MLP, full channels for conv nets)', nonNegativeNumber)
+    .option('--depth <n>', 'hidden layers of the MLP', positiveInteger)
+    .option('--feature-dim <p>', 'feature dimension of the ufm model', positiveInteger)
     .addOption(new Option('--loss <loss>', 'training loss').choices(['ce', 'mse']).default('ce'))
-    .option('--epochs <n>', 'epochs', integer('--epochs'), 350)
-    .option('--batch-size <n>', 'batch size (incomplete last batches are skipped)', integer('--batch-size'), 128)
-    .option('--lr <lr>', `learning rate (default ${DEFAULT_LR.ce} for ce, ${DEFAULT_LR.mse} for mse)`, positive('--lr'))
-    .option('--momentum <m>', 'SGD momentum', positive('--momentum'), 0.9)
-    .option('--weight-decay <wd>', 'weight decay', positive('--weight-decay'), 5e-4)
-    .option('--milestones <list>', 'epochs at which the lr is multiplied by --gamma (default: 1/3 and 2/3 of the run)', epochList)
-    .option('--gamma <g>', 'lr factor at each milestone', positive('--gamma'), 0.1)
+    .option('--epochs <n>', 'epochs', positiveInteger, 350)
+    .option('--batch-size <n>', 'batch size (incomplete last batches are skipped)', positiveInteger, 128)
+    .option('--lr <lr>', `learning rate (default ${DEFAULT_LR.ce} for ce, ${DEFAULT_LR.mse} for mse)`, nonNegativeNumber)
+    .option('--momentum <m>', 'SGD momentum', nonNegativeNumber, 0.9)
+    .option('--weight-decay <wd>', 'weight decay', nonNegativeNumber, 5e-4)
+    .option('--milestones <list>', 'epochs at which the lr is multiplied by --gamma (default: 1/3 and 2/3 of the run)', integerList)
+    .option('--gamma <g>', 'lr factor at each milestone', nonNegativeNumber, 0.1)
     .option('--measure <when>', "epochs to measure: 'paper' (the authors' 50, scaled), 'all', 'none' or a list such as 1,5,10", 'paper')
     .option('--no-layers', 'skip the layer-wise collapse measures')
     .option('--pool', 'global-average-pool convolutional block outputs for the layer-wise measures', false)
-    .option('--seed <n>', 'random seed', integer('--seed'), 0)
+    .option('--seed <n>', 'random seed', nonNegativeInteger, 0)
     .option('--device <device>', 'cpu or cuda[:N]', 'cpu')
-    .option('--threads <n>', 'intra-op threads (default: libtorch\'s)', integer('--threads'))
+    .option('--threads <n>', 'intra-op threads (default: libtorch\'s)', positiveInteger)
     .option('--no-report', 'do not write report.html at the end')
     .option('--quiet', 'no progress output', false);
 }

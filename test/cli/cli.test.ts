@@ -15,7 +15,7 @@ test('every command answers --help', async () => {
 test('bad training options are clear errors that create nothing', async () => {
   const epochs = await runCli(['train', '--epochs', 'many', '--out', '/tmp/ncollapse-never']);
   assert.equal(epochs.code, 1);
-  assert.match(epochs.stderr, /--epochs must be a non-negative integer, got 'many'/);
+  assert.match(epochs.stderr, /--epochs <n>.*must be a positive integer, got 'many'/);
   const dataset = await runCli(['train', '--dataset', 'imagenet', '--out', '/tmp/ncollapse-never', '--quiet']);
   assert.equal(dataset.code, 1);
   assert.match(dataset.stderr, /imagenet: unknown dataset, expected one of .*fashion-mnist/);
