@@ -1,26 +1,9 @@
 import { Command, Option } from 'commander';
 import { nonNegativeNumber, positiveInteger } from './option-parsers.js';
+import type { AnalyzeFilesOptions } from '../collapse/io/analyze-files.js';
 
-interface AnalyzeOptions {
-  features: string;
-  labels: string;
-  weight?: string;
-  bias: string;
-  featuresFile?: string;
-  labelsFile?: string;
-  weightFile?: string;
-  biasFile?: string;
-  wd?: number;
-  covariance: 'full' | 'projected';
-  batchSize: number;
-  json?: boolean;
-  checkpoint?: string;
-  dataset?: string;
-  dataDir?: string;
-  split?: 'train' | 'test';
-  layers?: boolean;
-  pool?: boolean;
-}
+/** What commander hands over: the engine's options, with the defaults filled in, plus --json. */
+type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; batchSize: number; json?: boolean };
 
 /** What each key means, for the table (METRICS.md has the definitions). */
 const MEANINGS: Record<string, string> = {
