@@ -1,6 +1,7 @@
 import { keep, tensor, type Tensor, tidy, zeros } from '../torch/index.js';
 import { checkBatch } from './batch-check.js';
-import { CollapseError } from './errors.js';
+import { readClassCounts } from './class-counts.js';
+import { CollapseError, requireClassCount } from './errors.js';
 import { requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
 import { OneHotRows } from './small-temporaries.js';
@@ -31,9 +32,7 @@ export class ClassMeanAccumulator implements ClassMeanSource {
   private readonly oneHot: OneHotRows;
 
   constructor(numClasses: number) {
-    if (!Number.isInteger(numClasses) || numClasses < 2) {
-      throw new CollapseError(`collapse needs at least two classes, got numClasses = ${numClasses}`);
-    }
+    requireClassCount(numClasses);
     this.numClasses = numClasses;
     this.oneHot = new OneHotRows(numClasses);
   }
@@ -54,8 +53,7 @@ export class ClassMeanAccumulator implements ClassMeanSource {
 
   /** Samples seen so far in each class. */
   counts(): Float64Array {
-    const counts = this.classCounts;
-    return counts === undefined ? new Float64Array(this.numClasses) : tidy(() => counts.to('cpu').data() as Float64Array);
+    return readClassCounts(this.classCounts, this.numClasses);
   }
 
   add(features: Tensor, labels: Tensor): void {

@@ -9,3 +9,10 @@ export class CollapseError extends Error {
     this.name = 'CollapseError';
   }
 }
+
+/** Every accumulator needs at least two classes: with one, no collapse measure is defined. */
+export function requireClassCount(numClasses: number): void {
+  if (!Number.isInteger(numClasses) || numClasses < 2) {
+    throw new CollapseError(`collapse needs at least two classes, got numClasses = ${numClasses}`);
+  }
+}
