@@ -71,29 +71,13 @@ interface Figures {
 }
 
 function measure(data: Data, covariance: CovarianceMode): Figures {
-  let best = Number.POSITIVE_INFINITY;
-  let peakMb = 0;
-  let keys = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    // Each run counts its own scratch buffers (they otherwise outlive a measurement, by design).
-    releaseScratch();
-    (globalThis as { gc?: () => void }).gc?.();
-    const before = residentKb('VmRSS');
-    resetPeak();
-    const start = performance.now();
-    const metrics = measureCollapseOfArrays(data.features, data.labels, {
-      numClasses: data.weight.size(0),
-      weight: data.weight,
-      bias: data.bias,
-      weightDecay: covariance === 'full' ? 5e-4 : undefined,
-      covariance,
-      batchSize: BATCH,
-    });
-    best = Math.min(best, (performance.now() - start) / 1000);
-    peakMb = Math.max(peakMb, (residentKb('VmHWM') - before) / 1024);
-    keys = Object.keys(metrics).length;
-  }
-  return { seconds: best, peakMb, keys };
+  // Best time and highest peak over the rounds; each round counts its own scratch buffers.
+  const rounds = Array.from({ length: ROUNDS }, () => measureOnce(data, covariance));
+  return {
+    seconds: Math.min(...rounds.map((r) => r.seconds)),
+    peakMb: Math.max(...rounds.map((r) => r.peakMb)),
+    keys: rounds[rounds.length - 1]!.keys,
+  };
 }
 
 function report(label: string, figures: Figures, target?: { seconds: number; mb: number }): void {
