@@ -10,27 +10,20 @@ export interface TensorSplit {
 
 export function splitToTensors(split: ImageSplit, device: string): TensorSplit {
   const [c, h, w] = split.shape;
-  const images = torch.tensor(split.images, { shape: [split.count, c, h, w] });
-  const labels = torch.tensor(split.labels, { dtype: 'int64' });
   return {
-    inputs: torch.keep(moveTo(images, device)),
-    labels: torch.keep(moveTo(labels, device)),
+    inputs: torch.keep(torch.tensor(split.images, { shape: [split.count, c, h, w], device })),
+    labels: torch.keep(torch.tensor(split.labels, { dtype: 'int64', device })),
     count: split.count,
   };
 }
 
 /** For the unconstrained-features model the input of sample i is its index i. */
 export function indexSplit(labels: Int32Array, device: string): TensorSplit {
-  const inputs = torch.arange(0, labels.length, 1, { device });
-  const labelTensor = moveTo(torch.tensor(labels, { dtype: 'int64' }), device);
-  return { inputs: torch.keep(inputs), labels: torch.keep(labelTensor), count: labels.length };
-}
-
-function moveTo(t: torch.Tensor, device: string): torch.Tensor {
-  if (device === 'cpu') return t;
-  const moved = t.to(device);
-  t.dispose();
-  return moved;
+  return {
+    inputs: torch.keep(torch.arange(0, labels.length, 1, { device })),
+    labels: torch.keep(torch.tensor(labels, { dtype: 'int64', device })),
+    count: labels.length,
+  };
 }
 
 export function disposeSplit(split: TensorSplit): void {
