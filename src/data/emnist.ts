@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetError } from './dataset-error.js';
 import type { ImageSplit } from './dataset.js';
-import { findDataFile, gzOrRaw, readLines } from './files.js';
-import { readIdxSplit } from './idx.js';
+import { findDataFile, gzOrRaw, readLines } from '../io/files.js';
+import { readIdxSplit } from '../io/idx.js';
 
 /**
  * EMNIST in IDX form (the "gzip" archive of the dataset): for a split S, the files

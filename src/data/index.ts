@@ -9,16 +9,16 @@ export {
   classCounts,
   bytesToUnitFloats,
 } from './dataset.js';
-export { readDataFile, readMaybeGzipped, findDataFile, isGzip, readLines, readClassNames } from './files.js';
+export { readDataFile, readMaybeGzipped, findDataFile, isGzip, readLines, readClassNames } from '../io/files.js';
 export * from './class-names.js';
-export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, readIdxSplit, type IdxArray, type IdxImages, type IdxSplitOptions } from './idx.js';
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, readIdxSplit, type IdxArray, type IdxImages, type IdxSplitOptions } from '../io/idx.js';
 export * from './emnist.js';
 export * from './cifar.js';
 export * from './stl10.js';
-export * from './matlab.js';
+export * from '../io/matlab.js';
 export * from './svhn.js';
-export * from './npy.js';
-export * from './npz.js';
+export * from '../io/npy.js';
+export * from '../io/npz.js';
 export * from './mnist-package.js';
 export * from './random.js';
 export * from './gaussian.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DatasetError } from './dataset-error.js';
 import { makeSplit, type ImageSplit } from './dataset.js';
-import { readDataFile } from './files.js';
+import { readDataFile } from '../io/files.js';
 import { MNIST_CLASS_NAMES } from './class-names.js';
 
 /**

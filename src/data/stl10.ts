@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DatasetError } from './dataset-error.js';
 import { makeSplit, type ImageSplit } from './dataset.js';
-import { readClassNames, readDataFile } from './files.js';
+import { readClassNames, readDataFile } from '../io/files.js';
 import { STL10_CLASS_NAMES } from './class-names.js';
 
 /**

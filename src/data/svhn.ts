@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DatasetError } from './dataset-error.js';
 import { makeSplit, type ImageSplit } from './dataset.js';
-import { matVariable, readMatFile, type MatArray } from './matlab.js';
+import { matVariable, readMatFile, type MatArray } from '../io/matlab.js';
 import { SVHN_CLASS_NAMES } from './class-names.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { LRScheduler, LRSchedulerState, Optimizer, ParamGroupState } from '../optim/index.js';
 import type { Tensor } from '../torch/index.js';
 import type { Module } from './module.js';
-import { loadSafetensors, type SafetensorsContents, SafetensorsError, saveSafetensors } from './safetensors.js';
+import { loadSafetensors, type SafetensorsContents, SafetensorsError, saveSafetensors } from '../io/safetensors.js';
 
-export { SafetensorsError, type SafetensorsContents } from './safetensors.js';
+export { SafetensorsError, type SafetensorsContents } from '../io/safetensors.js';
 
 /**
  * Saves tensors, with optional string metadata, as a safetensors file that Python's

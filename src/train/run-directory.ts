@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { atomicWriteFile } from '../util/atomic-file.js';
+import { atomicWriteFile } from '../io/atomic-file.js';
 
 export type RunState = 'running' | 'finished' | 'diverged' | 'interrupted';
 

@@ -7,8 +7,8 @@ import { Command } from 'commander';
 import { zipSync } from 'fflate';
 import { register } from '../../src/cli/analyze.js';
 import { COLLAPSE_METRIC_KEYS } from '../../src/collapse/index.js';
-import { encodeNpy, type NpyData } from '../../src/data/npy.js';
-import { saveSafetensors } from '../../src/nn/safetensors.js';
+import { encodeNpy, type NpyData } from '../../src/io/npy.js';
+import { saveSafetensors } from '../../src/io/safetensors.js';
 import { dispose, type Tensor, tensor } from '../../src/torch/index.js';
 import { assertClose, goldenCases } from './golden.js';
 

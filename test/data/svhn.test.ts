@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { readSvhn, readSvhnFile } from '../../src/data/svhn.js';
 import { loadDataset } from '../../src/data/registry.js';
-import { mi, mx, writeMat, type MatVariableSpec } from './mat-writer.js';
+import { mi, mx, writeMat, type MatVariableSpec } from '../io/mat-writer.js';
 import { tempDir } from './temp-dir.js';
 
 /** The value of image n, channel ch, row r, column c; changes when r and c are swapped. */

@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
-import { readNpy } from '../../data/npy.js';
-import { readNpz } from '../../data/npz.js';
-import { loadSafetensors } from '../../nn/safetensors.js';
+import { readNpy } from '../../io/npy.js';
+import { readNpz } from '../../io/npz.js';
+import { loadSafetensors } from '../../io/safetensors.js';
 import { dispose } from '../../torch/index.js';
 
 /** One array read from a file, with where it came from (for messages). */

@@ -1,5 +1,5 @@
-import { DatasetError } from './dataset-error.js';
-import { makeSplit, type ImageSplit } from './dataset.js';
+import { DatasetError } from '../data/dataset-error.js';
+import { makeSplit, type ImageSplit } from '../data/dataset.js';
 import { readMaybeGzipped } from './files.js';
 
 /**

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { DatasetError } from '../../src/data/dataset-error.js';
-import { encodeNpy } from '../../src/data/npy.js';
-import { parseNpz, readNpz, readNpzArray } from '../../src/data/npz.js';
-import { tempDir } from './temp-dir.js';
+import { encodeNpy } from '../../src/io/npy.js';
+import { parseNpz, readNpz, readNpzArray } from '../../src/io/npz.js';
+import { tempDir } from '../data/temp-dir.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 

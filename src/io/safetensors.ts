@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 
 import { type AnyTypedArray, type DType, type Tensor, tensor, tidy } from '../torch/index.js';
-import { writeAll, writeFileAtomically } from '../util/atomic-file.js';
+import { writeAll, writeFileAtomically } from './atomic-file.js';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors), read and written here

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetError } from '../../src/data/dataset-error.js';
-import { matVariable, parseMat, readMatFile, type MatFile } from '../../src/data/matlab.js';
+import { matVariable, parseMat, readMatFile, type MatFile } from '../../src/io/matlab.js';
 import { matHeader, mi, mx, writeMat, type MatVariableSpec } from './mat-writer.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../data/temp-dir.js';
 
 const VARIABLES: MatVariableSpec[] = [
   // 2x3 double, column-major: [[1.5, 3, 5], [-2, 4.25, 6e10]]

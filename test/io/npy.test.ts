@@ -5,8 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatasetError } from '../../src/data/dataset-error.js';
-import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyArray } from '../../src/data/npy.js';
-import { tempDir } from './temp-dir.js';
+import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyArray } from '../../src/io/npy.js';
+import { tempDir } from '../data/temp-dir.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 const fixture = (name: string) => readNpy(join(FIXTURES, name));
