@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { Command } from 'commander';
 
-import { readJsonLines, type EpochRecord } from '../train/run-directory.js';
+import { readJsonLines, type EpochRecord } from '../run/run-directory.js';
 import { positiveInteger } from './option-parsers.js';
 import { runTraining, type TrainCliOptions } from './train.js';
 

@@ -1,5 +1,5 @@
 import type { Config } from 'vega-lite/types_unstable/config.js';
-import type { RunData } from './run-reader.js';
+import type { RunData } from '../run/run-reader.js';
 
 /** Fonts that Debian ships (DejaVu, Liberation), so that resvg and chromium draw the same text. */
 export const CHART_FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, PANEL_HEIGHT, PANEL_WIDTH, runColorEncoding } from './chart-style.js';
 import type { EpochFigure, EpochPanel } from './figure-catalog.js';
-import { metricValue, type RunData } from './run-reader.js';
+import { metricValue, type RunData } from '../run/run-reader.js';
 
 export interface EpochPoint {
   run: string;

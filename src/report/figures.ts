@@ -4,7 +4,7 @@ import { EPOCH_FIGURES, type FigureSection } from './figure-catalog.js';
 import { geometryAt } from './geometry.js';
 import { cosineHeatmapSpec, pca2dSpec, pca3dSpec } from './geometry-specs.js';
 import { layerFigureSpec } from './layer-figure-spec.js';
-import type { RunData } from './run-reader.js';
+import type { RunData } from '../run/run-reader.js';
 
 /** One figure of the report or the dashboard: a Vega-Lite spec and where it belongs. */
 export interface FigureSpec {

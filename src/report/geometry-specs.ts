@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG } from './chart-style.js';
 import { classLabels, DEFAULT_VIEW, offDiagonalStats, project3d, simplexEtfCosines, type ViewAngles } from './geometry.js';
-import type { RunData } from './run-reader.js';
-import type { GeometryLine } from './run-schema.js';
+import type { RunData } from '../run/run-reader.js';
+import type { GeometryLine } from '../run/run-schema.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 

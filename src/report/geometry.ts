@@ -1,5 +1,5 @@
-import type { GeometryLine } from './run-schema.js';
-import type { RunData } from './run-reader.js';
+import type { GeometryLine } from '../run/run-schema.js';
+import type { RunData } from '../run/run-reader.js';
 
 /**
  * The geometry line to show: the one at `epoch` when it was measured, else the nearest measured

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, PANEL_HEIGHT, PANEL_WIDTH } from './chart-style.js';
-import type { RunData } from './run-reader.js';
+import type { RunData } from '../run/run-reader.js';
 
 export interface LayerPoint {
   epoch: number;

@@ -1,6 +1,6 @@
 import type { FigureSection } from './figure-catalog.js';
 import { escapeHtml } from './html.js';
-import { isStale, type RunData } from './run-reader.js';
+import { isStale, type RunData } from '../run/run-reader.js';
 import { TABLE1_HEADERS, table1Cells, type Table1Row } from './table1.js';
 
 /** A figure rendered to SVG, as the HTML page shows it. */

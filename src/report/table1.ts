@@ -1,4 +1,4 @@
-import { metricValue, type RunData } from './run-reader.js';
+import { metricValue, type RunData } from '../run/run-reader.js';
 
 /**
  * Table 1 of Papyan, Han & Donoho: test accuracy at the start of the terminal phase (tpt_epoch)

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { allFigures, type FigureOptions } from './figures.js';
 import { renderSvg, svgToPng } from './render-figure.js';
 import { reportHtml, type RenderedFigure } from './report-html.js';
-import { readRuns, type RunData } from './run-reader.js';
+import { readRuns, type RunData } from '../run/run-reader.js';
 import { table1, type Table1Row } from './table1.js';
 
 export interface ReportOptions extends FigureOptions {

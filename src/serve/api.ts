@@ -2,7 +2,7 @@ import { epochFigures } from '../report/figures.js';
 import { geometryAt } from '../report/geometry.js';
 import { classLabels } from '../report/geometry.js';
 import { cosineHeatmapSpec } from '../report/geometry-specs.js';
-import { metricValue } from '../report/run-reader.js';
+import { metricValue } from '../run/run-reader.js';
 import { table1 } from '../report/table1.js';
 import type { RunCache } from './run-cache.js';
 

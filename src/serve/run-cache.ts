@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { disambiguateLabels, readRun, type RunData } from '../report/run-reader.js';
+import { disambiguateLabels, readRun, type RunData } from '../run/run-reader.js';
 import { changedFiles, runSignature, type RunSignature } from './run-files.js';
 import { invalidSummary, listRunDirs, summarise, type RunSummary } from './runs-index.js';
 

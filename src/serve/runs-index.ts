@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
-import { isStale, readRun, type RunData } from '../report/run-reader.js';
+import { isStale, readRun, type RunData } from '../run/run-reader.js';
 
 /** What the run list of the dashboard shows about a run. */
 export interface RunSummary {

@@ -10,7 +10,7 @@ import { disposeSplit, gatherBatch, indexSplit, shuffledBatchIndices, splitToTen
 import { trainingLoss } from './loss.js';
 import { type EpochMeasurement, measureEpoch, NonFiniteOutputError } from './measure-epoch.js';
 import { createProgress } from './progress.js';
-import { RunDirectory, type EpochRecord } from './run-directory.js';
+import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
 import { measureEpochs } from './schedule.js';
 import { type UfmData, ufmLabels } from './ufm-data.js';
 

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { allFigures, epochFigures } from '../../src/report/figures.js';
 import { simplexEtfCosines, geometryAt } from '../../src/report/geometry.js';
-import { readRun, readRuns } from '../../src/report/run-reader.js';
+import { readRun, readRuns } from '../../src/run/run-reader.js';
 import { makeTempDir, writeFixtureRun, writeTwoFixtureRuns } from './fixture-run.js';
 
 /** The panel titles (metric keys, shown as subtitles) of a figure spec. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readRun } from '../../src/report/run-reader.js';
+import { readRun } from '../../src/run/run-reader.js';
 import { table1, table1Markdown } from '../../src/report/table1.js';
 import { makeTempDir, writeFixtureRun } from './fixture-run.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readRun, readRuns, RunReadError } from '../../src/report/run-reader.js';
-import { makeTempDir, writeFixtureRun } from './fixture-run.js';
+import { readRun, readRuns, RunReadError } from '../../src/run/run-reader.js';
+import { makeTempDir, writeFixtureRun } from '../report/fixture-run.js';
 
 describe('run reader', () => {
   const parent = makeTempDir();
