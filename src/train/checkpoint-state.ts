@@ -1,4 +1,4 @@
-import { loadTrainingState, saveTrainingState } from '../nn/checkpoint.js';
+import { loadTrainingState, saveTrainingState } from './training-state.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler, Optimizer } from '../optim/index.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { parseCifarRecords, readCifar10, readCifar100, CIFAR10_LAYOUT } from '../../src/data/cifar.js';
 import { CIFAR100_FINE_CLASS_NAMES } from '../../src/data/class-names.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A distinct byte for every (record, channel, row, column) of a small test file. */
 const pixel = (n: number, ch: number, r: number, c: number) => (n * 31 + ch * 101 + r * 7 + c * 3) % 256;

@@ -7,7 +7,7 @@ import { DatasetError } from '../../src/data/dataset-error.js';
 import { classCounts } from '../../src/data/dataset.js';
 import { datasetInfo, datasetNames, FASHION_MNIST_SYSTEM_DIR, loadDataset } from '../../src/data/registry.js';
 import { FASHION_MNIST_CLASS_NAMES } from '../../src/data/class-names.js';
-import { concatBytes, tempDir, uint32BE } from './temp-dir.js';
+import { concatBytes, tempDir, uint32BE } from '../helpers/temp-dir.js';
 
 const systemFashionMnist = existsSync(join(FASHION_MNIST_SYSTEM_DIR, 'train-images-idx3-ubyte.gz'));
 

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { readStl10, readStl10Split } from '../../src/data/stl10.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SIDE = 96;
 const IMAGE = 3 * SIDE * SIDE;

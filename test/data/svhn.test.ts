@@ -6,7 +6,7 @@ import { DatasetError } from '../../src/data/dataset-error.js';
 import { readSvhn, readSvhnFile } from '../../src/data/svhn.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { mi, mx, writeMat, type MatVariableSpec } from '../io/mat-writer.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** The value of image n, channel ch, row r, column c; changes when r and c are swapped. */
 const value = (n: number, ch: number, r: number, c: number) => (n * 17 + ch * 83 + r * 3 + c * 7) % 256;

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { readIdxImages, readIdxLabels, readIdxSplit } from '../../src/io/idx.js';
 import { readEmnist } from '../../src/data/emnist.js';
-import { concatBytes, tempDir, uint32BE } from '../data/temp-dir.js';
+import { concatBytes, tempDir, uint32BE } from '../helpers/temp-dir.js';
 
 /** IDX images as published: magic 0x00000803, count, rows, cols (big-endian), then the pixels. */
 function idxImages(count: number, rows: number, cols: number, pixel: (n: number, r: number, c: number) => number): Uint8Array {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { matVariable, parseMat, readMatFile, type MatFile } from '../../src/io/matlab.js';
 import { matHeader, mi, mx, writeMat, type MatVariableSpec } from './mat-writer.js';
-import { tempDir } from '../data/temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const VARIABLES: MatVariableSpec[] = [
   // 2x3 double, column-major: [[1.5, 3, 5], [-2, 4.25, 6e10]]

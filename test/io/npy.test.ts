@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyArray } from '../../src/io/npy.js';
-import { tempDir } from '../data/temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 const fixture = (name: string) => readNpy(join(FIXTURES, name));

@@ -7,7 +7,7 @@ import { zipSync } from 'fflate';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { encodeNpy } from '../../src/io/npy.js';
 import { parseNpz, readNpz, readNpzArray } from '../../src/io/npz.js';
-import { tempDir } from '../data/temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 

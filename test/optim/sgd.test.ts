@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { SGD, type SGDOptions, type SGDParamGroupInput } from '../../src/optim/index.js';
 import * as torch from '../../src/torch/index.js';
-import { assertClose } from '../torch/helpers.js';
+import { assertClose } from '../helpers/assert-close.js';
 import { type SGDGolden, type SGDRun, readGolden, sgdOptions } from './golden.js';
 
 const golden = readGolden<SGDGolden>('sgd-golden.json');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import * as torch from '../../src/torch/index.js';
-import { assertClose } from './helpers.js';
+import { assertClose } from '../helpers/assert-close.js';
 
 test('backward gives analytic gradients', () => {
   torch.tidy(() => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import * as torch from '../../src/torch/index.js';
-import { assertClose } from './helpers.js';
+import { assertClose } from '../helpers/assert-close.js';
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/torch/torch_golden.json', import.meta.url), 'utf8'));
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { load } from '../../src/nn/checkpoint.js';
+import { load } from '../../src/train/training-state.js';
 import * as torch from '../../src/torch/index.js';
 import { runCli } from './cli-run.js';
 

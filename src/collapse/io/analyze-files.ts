@@ -5,7 +5,7 @@ import { dispose } from '../../torch/index.js';
 import { type AnalysisArrays, AnalysisInputError, readArchive, readNpyFiles } from './analysis-arrays.js';
 import { analysisTensors } from './analysis-tensors.js';
 import { validateAnalysisArrays } from './validate-arrays.js';
-import { analyzeCheckpoint } from './analyze-checkpoint.js';
+import { analyzeCheckpoint } from '../../train/analyze-checkpoint.js';
 import { type LayerCollapse } from '../layerwise.js';
 
 export interface AnalyzeFilesOptions {

@@ -1,6 +1,6 @@
 import type { LRScheduler, LRSchedulerState, Optimizer, ParamGroupState } from '../optim/index.js';
 import type { Tensor } from '../torch/index.js';
-import type { Module } from './module.js';
+import type { Module } from '../nn/module.js';
 import { loadSafetensors, type SafetensorsContents, SafetensorsError, saveSafetensors } from '../io/safetensors.js';
 
 export { SafetensorsError, type SafetensorsContents } from '../io/safetensors.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { load, loadTrainingState, save, saveTrainingState, TRAINING_STATE_FORMAT } from '../../src/nn/checkpoint.js';
+import { load, loadTrainingState, save, saveTrainingState, TRAINING_STATE_FORMAT } from '../../src/train/training-state.js';
 import { Module } from '../../src/nn/module.js';
 import { MultiStepLR, SGD } from '../../src/optim/index.js';
 import * as torch from '../../src/torch/index.js';
