@@ -45,3 +45,10 @@ export const EXIT_CODES = {
   /** Terminated by SIGTERM; a checkpoint was written, continue with --resume. */
   sigterm: 143,
 } as const;
+
+/**
+ * The one error type of the file formats (src/io/) and the dataset readers (src/data/). A user who
+ * points ncollapse at a folder of files should be able to fix the problem from the message alone,
+ * so it always names the file (or folder, or archive member), what was wrong and what was expected.
+ */
+export class DatasetError extends InputFileError {}

@@ -1,15 +1,2 @@
-/**
- * The one error type of the dataset readers. A user who points ncollapse at a folder of files
- * should be able to fix the problem from the message alone, so it always names the file, what
- * was wrong with it and what was expected.
- */
-export class DatasetError extends Error {
-  /** The file (or folder, or archive member) the problem is about. */
-  readonly file: string;
-
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = 'DatasetError';
-    this.file = file;
-  }
-}
+/** The dataset readers' error; it lives in src/errors.ts so that the file formats of src/io/ can throw it too. */
+export { DatasetError } from '../errors.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DatasetError } from './dataset-error.js';
 import type { ImageSplit } from './dataset.js';
 import { findDataFile, gzOrRaw, readLines } from '../io/files.js';
-import { readIdxSplit } from '../io/idx.js';
+import { readIdxSplit } from './idx-split.js';
 
 /**
  * EMNIST in IDX form (the "gzip" archive of the dataset): for a split S, the files

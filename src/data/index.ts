@@ -11,7 +11,8 @@ export {
 } from './dataset.js';
 export { readDataFile, readMaybeGzipped, findDataFile, isGzip, readLines, readClassNames } from '../io/files.js';
 export * from './class-names.js';
-export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, readIdxSplit, type IdxArray, type IdxImages, type IdxSplitOptions } from '../io/idx.js';
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, type IdxArray, type IdxImages } from '../io/idx.js';
+export { readIdxSplit, type IdxSplitOptions } from './idx-split.js';
 export * from './emnist.js';
 export * from './cifar.js';
 export * from './stl10.js';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DatasetError } from './dataset-error.js';
 import { checkLabels, type ImageDataset, type ImageShape, type ImageSplit } from './dataset.js';
 import { findDataFile, gzOrRaw } from '../io/files.js';
-import { readIdxSplit } from '../io/idx.js';
+import { readIdxSplit } from './idx-split.js';
 import { CIFAR10_FOLDER, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, CIFAR100_FOLDER, CIFAR100_TRAIN_FILE, CIFAR100_TEST_FILE, readCifar10, readCifar100, type Cifar100Labels } from './cifar.js';
 import { readStl10, STL10_FOLDER } from './stl10.js';
 import { readSvhn, SVHN_TEST_FILE, SVHN_TRAIN_FILE } from './svhn.js';

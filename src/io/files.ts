@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { DatasetError } from '../data/dataset-error.js';
+import { DatasetError } from '../errors.js';
 
 /** Reads a whole file, turning "no such file" into a DatasetError that names the path. */
 export function readDataFile(path: string, hint?: string): Uint8Array {

@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import { DatasetError } from '../data/dataset-error.js';
+import { DatasetError } from '../errors.js';
 import { readDataFile } from './files.js';
 
 /**

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { DatasetError } from '../data/dataset-error.js';
+import { DatasetError } from '../errors.js';
 import { readDataFile } from './files.js';
 
 /**

@@ -1,5 +1,5 @@
 import { unzipSync, type UnzipFileInfo } from 'fflate';
-import { DatasetError } from '../data/dataset-error.js';
+import { DatasetError } from '../errors.js';
 import { readDataFile } from './files.js';
 import { parseNpy, type NpyArray } from './npy.js';
 

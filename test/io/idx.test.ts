@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../../src/data/dataset-error.js';
-import { readIdxImages, readIdxLabels, readIdxSplit } from '../../src/io/idx.js';
+import { readIdxImages, readIdxLabels } from '../../src/io/idx.js';
+import { readIdxSplit } from '../../src/data/idx-split.js';
 import { readEmnist } from '../../src/data/emnist.js';
 import { concatBytes, tempDir, uint32BE } from '../helpers/temp-dir.js';
 
