@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Command } from 'commander';
 
-import { readJsonLines, type EpochRecord } from '../run/run-directory.js';
+import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
 import { positiveInteger } from './option-parsers.js';
 import { runTraining, type TrainCliOptions } from './train.js';
 
@@ -49,15 +49,15 @@ export function register(program: Command): void {
     .option('--threads <n>', 'intra-op threads', positiveInteger)
     .option('--quiet', 'no progress output', false)
     .action(async (options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean }) => {
-      const statusFile = join(options.out, 'status.json');
+      const run = new RunDirectory(options.out);
       if (options.fresh) rmSync(options.out, { recursive: true, force: true });
       let resume = false;
-      if (existsSync(join(options.out, 'config.json'))) {
-        const state = existsSync(statusFile) ? (JSON.parse(readFileSync(statusFile, 'utf8')) as { state: string }).state : 'interrupted';
+      if (run.hasRun()) {
+        const state = run.readStatus()?.state ?? 'interrupted';
         if (state === 'finished') {
           console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
-          console.log(summaryTable(readJsonLines(join(options.out, 'metrics.jsonl'))));
-          const report = join(options.out, 'report.html');
+          console.log(summaryTable(run.readMetrics()));
+          const report = run.reportFile;
           if (existsSync(report)) console.log(`report: ${report}`);
           return;
         }

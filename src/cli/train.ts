@@ -4,6 +4,7 @@ import { DEFAULT_LR } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
 import { reportWriter } from './report-writer.js';
+import { RunDirectory } from '../run/run-directory.js';
 
 export interface TrainCliOptions {
   out: string;
@@ -73,7 +74,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
       },
     );
     if (result.state === 'interrupted') {
-      console.error(`interrupted: checkpoint written to ${result.runDir}/checkpoints/last.safetensors; continue with --resume --out ${result.runDir}`);
+      console.error(`interrupted: checkpoint written to ${new RunDirectory(result.runDir).lastCheckpoint}; continue with --resume --out ${result.runDir}`);
       process.exitCode = 130;
     } else if (result.reportPath) {
       console.log(`report: ${result.reportPath}`);

@@ -5,6 +5,7 @@ import { renderSvg, svgToPng } from './render-figure.js';
 import { reportHtml, type RenderedFigure } from './report-html.js';
 import { readRuns, type RunData } from '../run/run-reader.js';
 import { table1, type Table1Row } from './table1.js';
+import { RUN_FILE_NAMES } from '../run/run-files.js';
 
 export interface ReportOptions extends FigureOptions {
   /** Also write OUT/figures/NAME.png (default true). */
@@ -46,7 +47,7 @@ export async function writeReportForRuns(runs: RunData[], outDir: string, option
     rendered.push({ ...figure, svg, svgFile: `figures/${figure.id}.svg`, pngFile });
   }
   const rows = table1(runs);
-  const reportPath = join(out, 'report.html');
+  const reportPath = join(out, RUN_FILE_NAMES.report);
   await writeFile(reportPath, reportHtml({ runs, figures: rendered, table1: rows, generatedAt: new Date() }));
   return { reportPath, figureFiles, table1: rows, runs };
 }

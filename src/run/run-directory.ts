@@ -2,23 +2,11 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from
 import { join } from 'node:path';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { readJsonLines } from './json-lines.js';
+import { EPOCH_CHECKPOINT_PATTERN, epochCheckpointName, LAST_CHECKPOINT_NAME, RUN_FILE_NAMES } from './run-files.js';
+import { epochRecordSchema, runStatusSchema, type EpochRecord, type RunStatus, type RunStatusRecord } from './run-schema.js';
 
-export type RunState = 'running' | 'finished' | 'diverged' | 'interrupted';
-
-export interface RunStatus {
-  state: RunState;
-  epoch: number;
-  epochs: number;
-  tptEpoch: number | null;
-  message: string | null;
-  updatedAt: string;
-}
-
-/** A metrics.jsonl or geometry.jsonl line: at least its epoch. */
-export interface EpochRecord {
-  epoch: number;
-  [key: string]: unknown;
-}
+export type { EpochRecord } from './run-schema.js';
 
 /** The files of one run (docs/run-directory.md): the trainer writes them, everything else reads them. */
 export class RunDirectory {
@@ -29,25 +17,28 @@ export class RunDirectory {
   }
 
   get configFile(): string {
-    return join(this.root, 'config.json');
+    return join(this.root, RUN_FILE_NAMES.config);
   }
   get statusFile(): string {
-    return join(this.root, 'status.json');
+    return join(this.root, RUN_FILE_NAMES.status);
   }
   get metricsFile(): string {
-    return join(this.root, 'metrics.jsonl');
+    return join(this.root, RUN_FILE_NAMES.metrics);
   }
   get geometryFile(): string {
-    return join(this.root, 'geometry.jsonl');
+    return join(this.root, RUN_FILE_NAMES.geometry);
+  }
+  get reportFile(): string {
+    return join(this.root, RUN_FILE_NAMES.report);
   }
   get checkpointDir(): string {
-    return join(this.root, 'checkpoints');
+    return join(this.root, RUN_FILE_NAMES.checkpoints);
   }
   get lastCheckpoint(): string {
-    return join(this.checkpointDir, 'last.safetensors');
+    return join(this.checkpointDir, LAST_CHECKPOINT_NAME);
   }
   checkpointFor(epoch: number): string {
-    return join(this.checkpointDir, `epoch-${String(epoch).padStart(4, '0')}.safetensors`);
+    return join(this.checkpointDir, epochCheckpointName(epoch));
   }
 
   create(): void {
@@ -70,8 +61,19 @@ export class RunDirectory {
     }
   }
 
-  writeStatus(status: Omit<RunStatus, 'updatedAt'>): void {
+  writeStatus(status: Omit<RunStatusRecord, 'updatedAt'>): void {
     atomicWriteFile(this.statusFile, `${JSON.stringify({ ...status, updatedAt: new Date().toISOString() }, null, 2)}\n`);
+  }
+
+  /** status.json, or null while it is absent or unreadable. */
+  readStatus(): RunStatus | null {
+    if (!existsSync(this.statusFile)) return null;
+    try {
+      const parsed = runStatusSchema.safeParse(JSON.parse(readFileSync(this.statusFile, 'utf8')));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
   }
 
   appendMetrics(record: EpochRecord): void {
@@ -83,7 +85,7 @@ export class RunDirectory {
   }
 
   readMetrics(): EpochRecord[] {
-    return readJsonLines(this.metricsFile);
+    return readJsonLines(this.metricsFile, epochRecordSchema);
   }
 
   /**
@@ -93,7 +95,7 @@ export class RunDirectory {
   truncateAfter(epoch: number): void {
     for (const file of [this.metricsFile, this.geometryFile]) {
       if (!existsSync(file)) continue;
-      const kept = readJsonLines(file).filter((r) => r.epoch <= epoch);
+      const kept = readJsonLines(file, epochRecordSchema).filter((r) => r.epoch <= epoch);
       atomicWriteFile(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
   }
@@ -101,24 +103,8 @@ export class RunDirectory {
   checkpoints(): string[] {
     if (!existsSync(this.checkpointDir)) return [];
     return readdirSync(this.checkpointDir)
-      .filter((f) => /^epoch-\d+\.safetensors$/.test(f))
+      .filter((f) => EPOCH_CHECKPOINT_PATTERN.test(f))
       .sort()
       .map((f) => join(this.checkpointDir, f));
   }
-}
-
-/** Parses a JSON-lines file, skipping a partial last line (a run being written). */
-export function readJsonLines(file: string): EpochRecord[] {
-  if (!existsSync(file)) return [];
-  const records: EpochRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const value = JSON.parse(line) as EpochRecord;
-      if (typeof value.epoch === 'number') records.push(value);
-    } catch {
-      // A torn write: the line is skipped, as readers of a live run must.
-    }
-  }
-  return records;
 }

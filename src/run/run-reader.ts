@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { z } from 'zod';
 import {
   geometryLineSchema,
   metricsLineSchema,
@@ -11,6 +10,8 @@ import {
   type RunConfig,
   type RunStatus,
 } from './run-schema.js';
+import { parseJsonLines } from './json-lines.js';
+import { RUN_FILE_NAMES } from './run-files.js';
 
 /** Everything the report and the dashboard know about one run directory. */
 export interface RunData {
@@ -62,29 +63,6 @@ async function readTextIfExists(path: string): Promise<string | null> {
   }
 }
 
-/**
- * Parses a .jsonl file line by line. A line that is not JSON or does not match the schema is
- * skipped with a warning: the trainer may be in the middle of appending it.
- */
-export function parseJsonLines<T>(text: string, schema: z.ZodType<T>, fileName: string, warnings: string[]): T[] {
-  const rows: T[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      warnings.push(`${fileName}:${index + 1}: skipped a line that is not complete JSON`);
-      return;
-    }
-    const parsed = schema.safeParse(json);
-    if (parsed.success) rows.push(parsed.data);
-    else warnings.push(`${fileName}:${index + 1}: skipped a line: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  });
-  return rows;
-}
-
 /** Sorts by epoch and keeps the last line written for an epoch (a resumed run may repeat one). */
 function byEpoch<T extends { epoch: number }>(rows: T[]): T[] {
   const latest = new Map<number, T>();
@@ -101,7 +79,7 @@ function findTptEpoch(status: RunStatus | null, metrics: MetricsLine[]): number 
 
 export async function readRun(runDir: string): Promise<RunData> {
   const dir = resolve(runDir);
-  const configPath = join(dir, 'config.json');
+  const configPath = join(dir, RUN_FILE_NAMES.config);
   const configText = await readTextIfExists(configPath);
   if (configText === null) throw new RunReadError(`${configPath} is missing: ${runDir} is not a run directory`);
   let configJson: unknown;
@@ -120,21 +98,21 @@ export async function readRun(runDir: string): Promise<RunData> {
 
   // status.json is rewritten atomically, so a parse failure means an old or foreign file: show no status.
   let status: RunStatus | null = null;
-  const statusText = await readTextIfExists(join(dir, 'status.json'));
+  const statusText = await readTextIfExists(join(dir, RUN_FILE_NAMES.status));
   if (statusText !== null) {
     try {
       const parsed = runStatusSchema.safeParse(JSON.parse(statusText));
       if (parsed.success) status = parsed.data;
-      else warnings.push(`status.json: ignored: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      else warnings.push(`${RUN_FILE_NAMES.status}: ignored: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     } catch {
-      warnings.push('status.json: ignored: not valid JSON');
+      warnings.push(`${RUN_FILE_NAMES.status}: ignored: not valid JSON`);
     }
   }
 
-  const metricsText = (await readTextIfExists(join(dir, 'metrics.jsonl'))) ?? '';
-  const metrics = byEpoch(parseJsonLines(metricsText, metricsLineSchema, 'metrics.jsonl', warnings));
-  const geometryText = (await readTextIfExists(join(dir, 'geometry.jsonl'))) ?? '';
-  const geometry = byEpoch(parseJsonLines(geometryText, geometryLineSchema, 'geometry.jsonl', warnings));
+  const metricsText = (await readTextIfExists(join(dir, RUN_FILE_NAMES.metrics))) ?? '';
+  const metrics = byEpoch(parseJsonLines(metricsText, metricsLineSchema, RUN_FILE_NAMES.metrics, warnings));
+  const geometryText = (await readTextIfExists(join(dir, RUN_FILE_NAMES.geometry))) ?? '';
+  const geometry = byEpoch(parseJsonLines(geometryText, geometryLineSchema, RUN_FILE_NAMES.geometry, warnings));
 
   const classNames = Array.from({ length: config.numClasses }, (_, c) => config.classNames?.[c] ?? String(c));
   return {

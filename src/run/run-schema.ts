@@ -17,18 +17,44 @@ export const runConfigSchema = z.looseObject({
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
+/**
+ * config.json as analyze --checkpoint reads it: what rebuilds the run's model and data. The
+ * training schedule is not needed, and a hand-written run may leave out the optional keys.
+ */
+export const checkpointConfigSchema = runConfigSchema.partial({ loss: true, epochs: true }).extend({
+  inputShape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+  dataDir: z.string().nullish(),
+  perClass: z.number().int().positive().nullish(),
+  pad: z.boolean().optional(),
+  seed: z.number().int().nonnegative().optional(),
+  width: z.number().positive().nullish(),
+  depth: z.number().int().positive().nullish(),
+  featureDim: z.number().int().positive().nullish(),
+  trainSize: z.number().int().nonnegative().optional(),
+});
+export type CheckpointConfig = z.infer<typeof checkpointConfigSchema>;
+
 export const runStateSchema = z.enum(['running', 'finished', 'diverged', 'interrupted']);
 export type RunState = z.infer<typeof runStateSchema>;
 
-export const runStatusSchema = z.looseObject({
+/** status.json as the trainer writes it: every field. */
+export const runStatusRecordSchema = z.object({
   state: runStateSchema,
   epoch: z.number().int().nonnegative(),
-  epochs: z.number().int().positive().optional(),
-  tptEpoch: z.number().int().positive().nullish(),
-  message: z.string().nullish(),
-  updatedAt: z.string().optional(),
+  epochs: z.number().int().positive(),
+  tptEpoch: z.number().int().positive().nullable(),
+  message: z.string().nullable(),
+  updatedAt: z.string(),
 });
+export type RunStatusRecord = z.infer<typeof runStatusRecordSchema>;
+
+/** status.json as readers accept it: older or foreign files may lack the optional fields. */
+export const runStatusSchema = runStatusRecordSchema.partial({ epochs: true, tptEpoch: true, message: true, updatedAt: true }).loose();
 export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** Any line of metrics.jsonl or geometry.jsonl, as the trainer writes and truncates them: at least its epoch. */
+export const epochRecordSchema = z.looseObject({ epoch: z.number() });
+export type EpochRecord = z.infer<typeof epochRecordSchema>;
 
 export const layerMetricsSchema = z.looseObject({
   name: z.string(),

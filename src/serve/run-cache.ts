@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { disambiguateLabels, readRun, type RunData } from '../run/run-reader.js';
 import { changedFiles, runSignature, type RunSignature } from './run-files.js';
+import { RUN_FILE_NAMES } from '../run/run-files.js';
 import { invalidSummary, listRunDirs, summarise, type RunSummary } from './runs-index.js';
 
 /**
@@ -46,7 +47,7 @@ export class RunCache {
       try {
         const run = await this.get(name);
         if (!run) continue;
-        const hasReport = await access(join(dir, 'report.html')).then(() => true, () => false);
+        const hasReport = await access(join(dir, RUN_FILE_NAMES.report)).then(() => true, () => false);
         summaries.push(summarise(name, run, hasReport));
       } catch (error) {
         summaries.push(invalidSummary(name, error));

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RUN_FILE_NAMES } from '../run/run-files.js';
 
 /** The files of a run directory that the dashboard reads (docs/run-directory.md). */
-export const RUN_FILES = ['config.json', 'status.json', 'metrics.jsonl', 'geometry.jsonl'] as const;
+export const RUN_FILES = [RUN_FILE_NAMES.config, RUN_FILE_NAMES.status, RUN_FILE_NAMES.metrics, RUN_FILE_NAMES.geometry] as const;
 export type RunFile = (typeof RUN_FILES)[number];
 
 /** size:mtime of each file ('-' when absent): a change of any means the file changed. */

@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { isStale, readRun, type RunData } from '../run/run-reader.js';
+import { RUN_FILE_NAMES } from '../run/run-files.js';
 
 /** What the run list of the dashboard shows about a run. */
 export interface RunSummary {
@@ -43,7 +44,7 @@ export async function listRunDirs(runsDir: string): Promise<Map<string, string>>
       const rel = relative(root, real);
       if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) continue;
       if (!(await stat(real)).isDirectory()) continue;
-      await stat(join(real, 'config.json'));
+      await stat(join(real, RUN_FILE_NAMES.config));
       runs.set(entry.name, real);
     } catch {
       // not a run directory (yet): no config.json

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadDataset } from '../data/index.js';
 import { load } from './training-state.js';
 import { createModel } from '../nn/models/registry.js';
@@ -12,6 +12,8 @@ import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { type LayerCollapse, measureLayerwiseCollapse } from '../collapse/layerwise.js';
 import { measureCollapse } from '../collapse/measure-collapse.js';
 import { AnalysisInputError } from '../collapse/io/analysis-arrays.js';
+import { RUN_FILE_NAMES, runDirOfCheckpoint } from '../run/run-files.js';
+import { checkpointConfigSchema, type CheckpointConfig } from '../run/run-schema.js';
 import { type AnalysisOutput } from '../collapse/io/analyze-files.js';
 
 export interface AnalyzeCheckpointOptions {
@@ -29,24 +31,6 @@ export interface AnalyzeCheckpointOptions {
   batchSize?: number;
 }
 
-/** The parts of the trainer's config.json that rebuild the model and its data. */
-interface RunConfig {
-  model: string;
-  dataset: string;
-  dataDir: string | null;
-  perClass: number | null;
-  pad: boolean;
-  seed: number;
-  loss: string;
-  weightDecay: number;
-  width: number | null;
-  depth: number | null;
-  featureDim: number | null;
-  numClasses: number;
-  inputShape: [number, number, number];
-  trainSize: number;
-}
-
 /**
  * `ncollapse analyze --checkpoint`: rebuild the run's model from its config.json, load the saved
  * weights, stream the penultimate features of a dataset split through a hook on the classifier
@@ -61,8 +45,8 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
   const dataset = loadDataset(datasetName, {
     dataDir: options.dataDir ?? config.dataDir ?? undefined,
     perClass: datasetName === config.dataset ? config.perClass ?? undefined : undefined,
-    pad: config.pad,
-    seed: config.seed,
+    pad: config.pad ?? false,
+    seed: config.seed ?? 0,
   });
   if (dataset.numClasses !== config.numClasses) {
     throw new AnalysisInputError(options.checkpoint, `the model has ${config.numClasses} classes but dataset '${datasetName}' has ${dataset.numClasses}`);
@@ -76,7 +60,7 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
     numClasses: config.numClasses,
     width: config.width ?? undefined,
     depth: config.depth ?? undefined,
-    numSamples: config.trainSize,
+    numSamples: config.trainSize ?? 0,
     featureDim: config.featureDim ?? undefined,
   });
   let split: TensorSplit | undefined;
@@ -85,7 +69,7 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
     model.eval();
     split = splitToTensors(options.split === 'test' ? dataset.test : dataset.train, 'cpu');
     const data = split;
-    const weightDecay = options.wd ?? (config.loss === 'mse' && config.weightDecay > 0 ? config.weightDecay : undefined);
+    const weightDecay = options.wd ?? (config.loss === 'mse' && (config.weightDecay ?? 0) > 0 ? config.weightDecay : undefined);
     const metrics = measureCollapse(penultimateFeatures(model, data, options.batchSize ?? 500), {
       numClasses: config.numClasses,
       weight: model.classifier.weight,
@@ -110,34 +94,25 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
   }
 }
 
-function readRunConfig(checkpoint: string): RunConfig {
+/** The run's config.json, two folders up from the checkpoint (RUN/checkpoints/FILE). */
+function readRunConfig(checkpoint: string): CheckpointConfig {
   if (!existsSync(checkpoint)) throw new AnalysisInputError(checkpoint, 'no such checkpoint file');
-  const file = join(dirname(dirname(checkpoint)), 'config.json');
+  const file = join(runDirOfCheckpoint(checkpoint), RUN_FILE_NAMES.config);
   if (!existsSync(file)) {
-    throw new AnalysisInputError(checkpoint, `the run's config.json was expected at ${file} (a checkpoint lives in runs/NAME/checkpoints/)`);
+    throw new AnalysisInputError(checkpoint, `the run's ${RUN_FILE_NAMES.config} was expected at ${file} (a checkpoint lives in runs/NAME/${RUN_FILE_NAMES.checkpoints}/)`);
   }
-  let config: Partial<RunConfig>;
+  let json: unknown;
   try {
-    config = JSON.parse(readFileSync(file, 'utf8')) as Partial<RunConfig>;
+    json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new AnalysisInputError(file, `not valid JSON (${(error as Error).message})`);
   }
-  for (const key of ['model', 'dataset', 'numClasses', 'inputShape'] as const) {
-    if (config[key] === undefined) throw new AnalysisInputError(file, `field '${key}' is missing`);
+  const parsed = checkpointConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AnalysisInputError(file, `field '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`);
   }
-  return {
-    dataDir: null,
-    perClass: null,
-    pad: false,
-    seed: 0,
-    loss: 'ce',
-    weightDecay: 0,
-    width: null,
-    depth: null,
-    featureDim: null,
-    trainSize: 0,
-    ...config,
-  } as RunConfig;
+  return parsed.data;
 }
 
 /** The `model.`-prefixed tensors of a training state (or a bare state dict) into the model. */

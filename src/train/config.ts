@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckpointConfig, RunConfig } from '../run/run-schema.js';
 
 /** The learning rates of the authors' notebook for each loss. */
 export const DEFAULT_LR = { ce: 0.0679, mse: 0.0184 } as const;
@@ -68,3 +69,9 @@ export function parseTrainOptions(options: TrainOptions, source = 'options'): Tr
 export function defaultMilestones(epochs: number): number[] {
   return [Math.floor(epochs / 3), Math.floor((2 * epochs) / 3)].filter((m, i, all) => m > 0 && all.indexOf(m) === i);
 }
+
+/** config.json is read back through src/run/'s schemas: what the trainer writes must satisfy them. */
+type Satisfies<Written extends Read, Read> = Written;
+/** A loose schema's type without its catch-all index signature. */
+type KnownKeys<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+export type ConfigFitsItsReaders = Satisfies<ResolvedConfig, KnownKeys<RunConfig> & KnownKeys<CheckpointConfig>>;
