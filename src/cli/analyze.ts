@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { nonNegativeNumber, positiveInteger } from './option-parsers.js';
-import type { AnalyzeFilesOptions } from '../collapse/io/analyze-files.js';
+import type { AnalyzeFilesOptions } from '../analyze/analyze-files.js';
 
 /** What commander hands over: the engine's options, with the defaults filled in, plus --json. */
 type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; batchSize: number; json?: boolean };
@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--layers', 'with --checkpoint: also layer-wise collapse at every block')
     .option('--pool', 'with --layers: global-average-pool convolutional block outputs')
     .action(async (file: string | undefined, options: AnalyzeOptions) => {
-      const { analyzeFiles } = await import('../collapse/io/analyze-files.js');
+      const { analyzeFiles } = await import('../analyze/analyze-files.js');
       const output = analyzeFiles(file, options);
       if (options.json) {
         console.log(JSON.stringify(output.layers ? { ...output.metrics, layers: output.layers } : output.metrics));

@@ -1,20 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../data/index.js';
-import { load } from './training-state.js';
+import { load } from '../train/training-state.js';
 import { createModel } from '../nn/models/registry.js';
 import { type ClassifierModel } from '../nn/models/classifier.js';
 import { dispose, noGrad, type Tensor } from '../torch/index.js';
-import { sequentialBatches, splitToTensors, type TensorSplit } from './data-tensors.js';
+import { sequentialBatches, splitToTensors, type TensorSplit } from '../train/data-tensors.js';
 import { type FeatureBatch, type FeatureSource } from '../collapse/batches.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { type LayerCollapse, measureLayerwiseCollapse } from '../collapse/layerwise.js';
 import { measureCollapse } from '../collapse/measure-collapse.js';
-import { AnalysisInputError } from '../collapse/io/analysis-arrays.js';
+import { AnalysisInputError } from './analysis-arrays.js';
 import { RUN_FILE_NAMES, runDirOfCheckpoint } from '../run/run-files.js';
 import { checkpointConfigSchema, type CheckpointConfig } from '../run/run-schema.js';
-import { type AnalysisOutput } from '../collapse/io/analyze-files.js';
+import { type AnalysisOutput } from './analyze-files.js';
 
 export interface AnalyzeCheckpointOptions {
   /** runs/NAME/checkpoints/<file>.safetensors; the run's config.json is two folders up. */

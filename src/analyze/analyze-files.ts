@@ -1,12 +1,12 @@
-import { measureCollapseOfArrays } from '../measure-collapse.js';
-import { orderedMetrics } from '../collapse-metrics.js';
-import { type CovarianceMode } from '../collapse-measurement.js';
-import { dispose } from '../../torch/index.js';
+import { measureCollapseOfArrays } from '../collapse/measure-collapse.js';
+import { orderedMetrics } from '../collapse/collapse-metrics.js';
+import { type CovarianceMode } from '../collapse/collapse-measurement.js';
+import { dispose } from '../torch/index.js';
 import { type AnalysisArrays, AnalysisInputError, readArchive, readNpyFiles } from './analysis-arrays.js';
 import { analysisTensors } from './analysis-tensors.js';
 import { validateAnalysisArrays } from './validate-arrays.js';
-import { analyzeCheckpoint } from '../../train/analyze-checkpoint.js';
-import { type LayerCollapse } from '../layerwise.js';
+import { analyzeCheckpoint } from './analyze-checkpoint.js';
+import { type LayerCollapse } from '../collapse/layerwise.js';
 
 export interface AnalyzeFilesOptions {
   features?: string;

@@ -1,8 +1,8 @@
 import { basename, extname } from 'node:path';
-import { readNpy } from '../../io/npy.js';
-import { readNpz } from '../../io/npz.js';
-import { loadSafetensors } from '../../io/safetensors.js';
-import { dispose } from '../../torch/index.js';
+import { readNpy } from '../io/npy.js';
+import { readNpz } from '../io/npz.js';
+import { loadSafetensors } from '../io/safetensors.js';
+import { dispose } from '../torch/index.js';
 
 /** One array read from a file, with where it came from (for messages). */
 export interface SourceArray {

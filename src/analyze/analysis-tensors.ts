@@ -1,4 +1,4 @@
-import { type Tensor, tensor, tidy } from '../../torch/index.js';
+import { type Tensor, tensor, tidy } from '../torch/index.js';
 import { type AnalysisArrays, type SourceArray } from './analysis-arrays.js';
 import { type ValidatedArrays } from './validate-arrays.js';
 

@@ -10,7 +10,7 @@ import { COLLAPSE_METRIC_KEYS } from '../../src/collapse/index.js';
 import { encodeNpy, type NpyData } from '../../src/io/npy.js';
 import { saveSafetensors } from '../../src/io/safetensors.js';
 import { dispose, type Tensor, tensor } from '../../src/torch/index.js';
-import { assertClose, goldenCases } from './golden.js';
+import { assertClose, goldenCases } from '../collapse/golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ncollapse-analyze-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
