@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../data/index.js';
 import { load } from '../train/training-state.js';
-import { createModel } from '../nn/models/registry.js';
 import { type ClassifierModel } from '../nn/models/classifier.js';
-import { dispose, noGrad, type Tensor } from '../torch/index.js';
-import { sequentialBatches, splitToTensors, type TensorSplit } from '../train/data-tensors.js';
-import { type FeatureBatch, type FeatureSource } from '../collapse/batches.js';
+import { dispose, type Tensor } from '../torch/index.js';
+import { disposeSplit, sequentialBatches } from '../train/data-tensors.js';
+import { penultimateFeatures } from '../train/penultimate-features.js';
+import { buildRunModelAndData } from '../train/run-model-and-data.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { type LayerCollapse, measureLayerwiseCollapse } from '../collapse/layerwise.js';
@@ -42,35 +41,33 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
     throw new AnalysisInputError(options.checkpoint, "an unconstrained-features run has no dataset to run: its features are the model's parameters");
   }
   const datasetName = options.dataset ?? config.dataset;
-  const dataset = loadDataset(datasetName, {
-    dataDir: options.dataDir ?? config.dataDir ?? undefined,
-    perClass: datasetName === config.dataset ? config.perClass ?? undefined : undefined,
-    pad: config.pad ?? false,
-    seed: config.seed ?? 0,
-  });
-  if (dataset.numClasses !== config.numClasses) {
-    throw new AnalysisInputError(options.checkpoint, `the model has ${config.numClasses} classes but dataset '${datasetName}' has ${dataset.numClasses}`);
-  }
-  const shape = dataset.train.shape;
-  if (shape.some((d, i) => d !== config.inputShape[i])) {
-    throw new AnalysisInputError(options.checkpoint, `the model takes inputs of shape [${config.inputShape.join(', ')}] but dataset '${datasetName}' has [${shape.join(', ')}]`);
-  }
-  const model = createModel(config.model, {
-    inputShape: config.inputShape,
-    numClasses: config.numClasses,
-    width: config.width ?? undefined,
-    depth: config.depth ?? undefined,
-    numSamples: config.trainSize ?? 0,
-    featureDim: config.featureDim ?? undefined,
-  });
-  let split: TensorSplit | undefined;
+  const { model, train, test, numClasses, inputShape } = buildRunModelAndData(
+    {
+      dataset: datasetName,
+      dataDir: options.dataDir ?? config.dataDir ?? null,
+      perClass: datasetName === config.dataset ? config.perClass ?? null : null,
+      pad: config.pad ?? false,
+      seed: config.seed ?? 0,
+      model: config.model,
+      width: config.width ?? null,
+      depth: config.depth ?? null,
+      featureDim: config.featureDim ?? null,
+    },
+    'cpu',
+  );
   try {
+    if (numClasses !== config.numClasses) {
+      throw new AnalysisInputError(options.checkpoint, `the model has ${config.numClasses} classes but dataset '${datasetName}' has ${numClasses}`);
+    }
+    if (inputShape.some((d, i) => d !== config.inputShape[i])) {
+      throw new AnalysisInputError(options.checkpoint, `the model takes inputs of shape [${config.inputShape.join(', ')}] but dataset '${datasetName}' has [${inputShape.join(', ')}]`);
+    }
     loadModelWeights(model, options.checkpoint);
     model.eval();
-    split = splitToTensors(options.split === 'test' ? dataset.test : dataset.train, 'cpu');
-    const data = split;
+    const data = options.split === 'test' ? test! : train;
+    const batchSize = options.batchSize ?? 500;
     const weightDecay = options.wd ?? (config.loss === 'mse' && (config.weightDecay ?? 0) > 0 ? config.weightDecay : undefined);
-    const metrics = measureCollapse(penultimateFeatures(model, data, options.batchSize ?? 500), {
+    const metrics = measureCollapse(penultimateFeatures(model, data, batchSize), {
       numClasses: config.numClasses,
       weight: model.classifier.weight,
       bias: model.classifier.bias,
@@ -78,7 +75,7 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
       covariance: options.covariance ?? 'full',
     });
     const layers = options.layers
-      ? measureLayerwiseCollapse(model, () => sequentialBatches(data, options.batchSize ?? 500), { numClasses: config.numClasses, pool: options.pool })
+      ? measureLayerwiseCollapse(model, () => sequentialBatches(data, batchSize), { numClasses: config.numClasses, pool: options.pool })
       : undefined;
     return {
       source: `${options.checkpoint} on ${datasetName} (${options.split ?? 'train'})`,
@@ -89,7 +86,8 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
       ...(layers ? { layers } : {}),
     };
   } finally {
-    if (split) dispose([split.inputs, split.labels]);
+    disposeSplit(train);
+    if (test) disposeSplit(test);
     model.dispose();
   }
 }
@@ -129,22 +127,4 @@ function loadModelWeights(model: ClassifierModel, checkpoint: string): void {
   } finally {
     dispose([...tensors.values()]);
   }
-}
-
-/** Penultimate features batch by batch: the input of the classifier, caught by a forward hook. */
-function penultimateFeatures(model: ClassifierModel, split: TensorSplit, batchSize: number): FeatureSource {
-  return function* () {
-    let captured: Tensor | undefined;
-    const hook = model.classifier.registerForwardHook((_module, input) => {
-      captured = input;
-    });
-    try {
-      for (const batch of sequentialBatches(split, batchSize)) {
-        noGrad(() => model.call(batch.inputs));
-        yield { features: captured!, labels: batch.labels } satisfies FeatureBatch;
-      }
-    } finally {
-      hook.remove();
-    }
-  };
 }

@@ -1,10 +1,11 @@
-import { type FeatureBatch, featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse } from '../collapse/index.js';
+import { featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse } from '../collapse/index.js';
 import { lastLayerGeometry, type LastLayerGeometry } from '../collapse/last-layer-geometry.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import * as torch from '../torch/index.js';
 import type { ResolvedConfig } from './config.js';
 import { sequentialBatches, type TensorSplit } from './data-tensors.js';
 import { trainingLoss, weightDecayPenalty } from './loss.js';
+import { penultimateFeatures } from './penultimate-features.js';
 
 export interface EpochMeasurement {
   metrics: Record<string, number>;
@@ -63,24 +64,6 @@ function forwardPass(model: ClassifierModel, split: TensorSplit, loss: ResolvedC
   return { features, lossSum, errors, count: split.count };
 }
 
-/** Batches of penultimate features computed on the fly, for training sets too large to hold. */
-function streamedFeatures(model: ClassifierModel, split: TensorSplit): FeatureSource {
-  return function* () {
-    let captured: torch.Tensor | undefined;
-    const hook = model.classifier.registerForwardHook((_m, input) => {
-      captured = input;
-    });
-    try {
-      for (const batch of sequentialBatches(split, MEASURE_BATCH)) {
-        torch.noGrad(() => model.call(batch.inputs));
-        yield { features: captured!, labels: batch.labels } satisfies FeatureBatch;
-      }
-    } finally {
-      hook.remove();
-    }
-  };
-}
-
 /** Everything measured at one epoch: losses, errors, every collapse metric, layer-wise collapse, geometry. */
 export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig): EpochMeasurement {
   const wasTraining = model.training;
@@ -92,7 +75,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
       pass.features?.dispose();
       throw new NonFiniteOutputError(`the network's training loss is ${pass.lossSum / pass.count} (non-finite outputs)`);
     }
-    const source: FeatureSource = pass.features ? featureBatches(pass.features, train.labels, 1024) : streamedFeatures(model, train);
+    const source: FeatureSource = pass.features ? featureBatches(pass.features, train.labels, 1024) : penultimateFeatures(model, train, MEASURE_BATCH);
     try {
       const weight = model.classifier.weight;
       const bias = model.classifier.bias;

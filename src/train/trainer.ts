@@ -1,18 +1,16 @@
 import { releaseScratch } from '../collapse/index.js';
-import { loadDataset } from '../data/index.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
-import { createModel } from '../nn/models/registry.js';
 import { MultiStepLR, SGD } from '../optim/index.js';
 import * as torch from '../torch/index.js';
 import { type CheckpointProgress, loadCheckpoint, saveCheckpoint } from './checkpoint-state.js';
 import { defaultMilestones, DEFAULT_LR, parseTrainOptions, type ResolvedConfig, type TrainConfig, type TrainOptions } from './config.js';
-import { disposeSplit, gatherBatch, indexSplit, shuffledBatchIndices, splitToTensors, type TensorSplit } from './data-tensors.js';
+import { disposeSplit, gatherBatch, shuffledBatchIndices, type TensorSplit } from './data-tensors.js';
 import { trainingLoss } from './loss.js';
 import { type EpochMeasurement, measureEpoch, NonFiniteOutputError } from './measure-epoch.js';
 import { createProgress } from './progress.js';
+import { buildRunModelAndData } from './run-model-and-data.js';
 import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
 import { measureEpochs } from './schedule.js';
-import { type UfmData, ufmLabels } from './ufm-data.js';
 
 export const NCOLLAPSE_VERSION = '0.1.0';
 
@@ -48,46 +46,11 @@ interface Loaded {
   model: ClassifierModel;
 }
 
-/** Reads the data and builds the model of a run; the seed is set first so that initialisation is reproducible. */
+/** The run's data and model, and its settings with every default made explicit (config.json). */
 function prepare(settings: TrainConfig): Loaded {
   if (settings.threads) torch.setNumThreads(settings.threads);
   const device = torch.resolveDevice(settings.device);
-  torch.manualSeed(settings.seed);
-  let train: TensorSplit;
-  let test: TensorSplit | undefined;
-  let numClasses: number;
-  let classNames: string[];
-  let inputShape: [number, number, number];
-  const isUfm = settings.dataset === 'ufm' || settings.model === 'ufm';
-  if (isUfm) {
-    const data: UfmData = ufmLabels({ perClass: settings.perClass ?? 20, numClasses: 10 });
-    train = indexSplit(data.labels, device);
-    test = undefined;
-    ({ numClasses, classNames } = data);
-    inputShape = [1, 1, 1];
-  } else {
-    const dataset = loadDataset(settings.dataset, {
-      dataDir: settings.dataDir ?? undefined,
-      perClass: settings.perClass ?? undefined,
-      pad: settings.pad,
-      seed: settings.seed,
-    });
-    train = splitToTensors(dataset.train, device);
-    test = splitToTensors(dataset.test, device);
-    numClasses = dataset.numClasses;
-    classNames = dataset.classNames;
-    inputShape = dataset.train.shape;
-  }
-  torch.manualSeed(settings.seed);
-  const model = createModel(isUfm ? 'ufm' : settings.model, {
-    inputShape,
-    numClasses,
-    width: settings.width ?? undefined,
-    depth: settings.depth ?? undefined,
-    numSamples: train.count,
-    featureDim: settings.featureDim ?? undefined,
-  });
-  model.to(device);
+  const { model, train, test, numClasses, classNames, inputShape, isUfm } = buildRunModelAndData(settings, device);
   const config: ResolvedConfig = {
     ...settings,
     model: isUfm ? 'ufm' : settings.model,

@@ -1,0 +1,82 @@
+import { loadDataset } from '../data/index.js';
+import type { ClassifierModel } from '../nn/models/classifier.js';
+import { createModel } from '../nn/models/registry.js';
+import * as torch from '../torch/index.js';
+import { disposeSplit, indexSplit, splitToTensors, type TensorSplit } from './data-tensors.js';
+import { type UfmData, ufmLabels } from './ufm-data.js';
+
+/** The settings of config.json that decide a run's data and model. */
+export interface ModelAndDataSettings {
+  dataset: string;
+  dataDir: string | null;
+  perClass: number | null;
+  pad: boolean;
+  seed: number;
+  model: string;
+  width: number | null;
+  depth: number | null;
+  featureDim: number | null;
+}
+
+export interface RunModelAndData {
+  model: ClassifierModel;
+  train: TensorSplit;
+  /** None for the unconstrained-features model, whose only samples are its parameters. */
+  test: TensorSplit | undefined;
+  numClasses: number;
+  classNames: string[];
+  inputShape: [number, number, number];
+  /** The unconstrained-features model ('ufm' as dataset or as model). */
+  isUfm: boolean;
+}
+
+/**
+ * Reads the data and builds the model of a run, on `device`. The trainer uses it to start (or
+ * resume) a run and `analyze --checkpoint` to rebuild one. The seed is set first so that
+ * initialisation is reproducible.
+ */
+export function buildRunModelAndData(settings: ModelAndDataSettings, device: string): RunModelAndData {
+  torch.manualSeed(settings.seed);
+  let train: TensorSplit;
+  let test: TensorSplit | undefined;
+  let numClasses: number;
+  let classNames: string[];
+  let inputShape: [number, number, number];
+  const isUfm = settings.dataset === 'ufm' || settings.model === 'ufm';
+  if (isUfm) {
+    const data: UfmData = ufmLabels({ perClass: settings.perClass ?? 20, numClasses: 10 });
+    train = indexSplit(data.labels, device);
+    test = undefined;
+    ({ numClasses, classNames } = data);
+    inputShape = [1, 1, 1];
+  } else {
+    const dataset = loadDataset(settings.dataset, {
+      dataDir: settings.dataDir ?? undefined,
+      perClass: settings.perClass ?? undefined,
+      pad: settings.pad,
+      seed: settings.seed,
+    });
+    train = splitToTensors(dataset.train, device);
+    test = splitToTensors(dataset.test, device);
+    numClasses = dataset.numClasses;
+    classNames = dataset.classNames;
+    inputShape = dataset.train.shape;
+  }
+  try {
+    torch.manualSeed(settings.seed);
+    const model = createModel(isUfm ? 'ufm' : settings.model, {
+      inputShape,
+      numClasses,
+      width: settings.width ?? undefined,
+      depth: settings.depth ?? undefined,
+      numSamples: train.count,
+      featureDim: settings.featureDim ?? undefined,
+    });
+    model.to(device);
+    return { model, train, test, numClasses, classNames, inputShape, isUfm };
+  } catch (error) {
+    disposeSplit(train);
+    if (test) disposeSplit(test);
+    throw error;
+  }
+}
