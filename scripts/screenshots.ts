@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeReport } from '../src/report/index.js';
 import { startDashboard } from '../src/serve/index.js';
-import { launchBrowser } from '../test/browser.js';
+import { launchBrowser } from '../test/helpers/browser.js';
 
 async function main(): Promise<void> {
   const runArg = process.argv[2];

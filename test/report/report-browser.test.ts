@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { writeReport } from '../../src/report/index.js';
-import { launchBrowser, type LaunchedBrowser } from '../browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
 import { makeTempDir, writeTwoFixtureRuns } from './fixture-run.js';
 
 describe('report in a browser', () => {

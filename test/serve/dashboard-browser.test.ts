@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDashboard, type Dashboard } from '../../src/serve/index.js';
-import { launchBrowser, type LaunchedBrowser } from '../browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
 import { appendFixtureEpoch, makeTempDir, writeTwoFixtureRuns, type FixtureOptions } from '../report/fixture-run.js';
 
 describe('dashboard in a browser', () => {
