@@ -63,16 +63,7 @@ NC_FUNCTION(device) { return Napi::String::New(info.Env(), tensorArg(info, 0).de
 NC_FUNCTION(numel) { return Napi::Number::New(info.Env(), static_cast<double>(tensorArg(info, 0).numel())); }
 
 NC_FUNCTION(dispose) {
-  TensorBox* tensorBox = box(info[0]);
-  if (tensorBox->tensor.defined()) {
-    tensorBox->tensor.reset();
-    forgetLiveTensor();
-    if (tensorBox->reportedBytes != 0) {
-      int64_t ignored;
-      napi_adjust_external_memory(info.Env(), -tensorBox->reportedBytes, &ignored);
-      tensorBox->reportedBytes = 0;
-    }
-  }
+  releaseTensor(info.Env(), box(info[0]));
   return info.Env().Undefined();
 }
 
@@ -163,6 +154,7 @@ void registerCreation(Napi::Env env, Napi::Object exports) {
   NC_EXPORT(exports, cudaDeviceCount);
   NC_EXPORT(exports, cudaSynchronize);
   NC_EXPORT(exports, version);
+  exports.Set("dtypeCodes", dtypeCodeTable(env));
 }
 
 }  // namespace nc

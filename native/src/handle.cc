@@ -8,7 +8,6 @@ namespace nc {
 static std::atomic<int64_t> liveTensors{0};
 
 int64_t liveTensorCount() { return liveTensors.load(); }
-void forgetLiveTensor() { liveTensors--; }
 
 [[noreturn]] void throwJs(Napi::Env env, const std::string& message) {
   throw Napi::Error::New(env, message);
@@ -18,13 +17,21 @@ static int64_t bytesOf(const at::Tensor& t) {
   return t.defined() ? static_cast<int64_t>(t.numel() * t.element_size()) : 0;
 }
 
-static void finalize(Napi::Env env, TensorBox* tensorBox) {
-  if (tensorBox->tensor.defined()) liveTensors--;
+void releaseTensor(napi_env env, TensorBox* tensorBox) {
+  if (tensorBox->tensor.defined()) {
+    tensorBox->tensor.reset();
+    liveTensors--;
+  }
   if (tensorBox->reportedBytes != 0) {
     // A basic Node-API call, allowed from a GC-time finalizer.
     int64_t ignored;
     napi_adjust_external_memory(env, -tensorBox->reportedBytes, &ignored);
+    tensorBox->reportedBytes = 0;
   }
+}
+
+static void finalize(Napi::Env env, TensorBox* tensorBox) {
+  releaseTensor(env, tensorBox);
   delete tensorBox;
 }
 
@@ -125,22 +132,36 @@ std::vector<int64_t> intListArg(const Napi::CallbackInfo& info, size_t i) {
   return values;
 }
 
-// The codes are shared with src/torch/dtype.ts.
-static const at::ScalarType kDtypes[] = {at::kFloat, at::kDouble, at::kLong, at::kBool, at::kInt, at::kByte};
+// The element types the engine supports, under the names src/torch/dtype.ts uses. The codes that
+// cross the boundary are libtorch's ScalarType values, and JS reads them from dtypeCodes: this is
+// the only table.
+struct DtypeName {
+  const char* name;
+  at::ScalarType type;
+};
+static const DtypeName kDtypes[] = {{"float32", at::kFloat}, {"float64", at::kDouble}, {"int64", at::kLong},
+                                    {"bool", at::kBool},     {"int32", at::kInt},      {"uint8", at::kByte}};
 
 at::ScalarType dtypeArg(const Napi::CallbackInfo& info, size_t i) {
   int64_t code = intArg(info, i);
-  if (code < 0 || code >= static_cast<int64_t>(sizeof(kDtypes) / sizeof(kDtypes[0]))) {
-    throwJs(info.Env(), "unknown dtype code " + std::to_string(code));
+  for (const DtypeName& dtype : kDtypes) {
+    if (static_cast<int64_t>(dtype.type) == code) return dtype.type;
   }
-  return kDtypes[code];
+  throwJs(info.Env(), "unknown dtype code " + std::to_string(code));
 }
 
 int dtypeCode(at::ScalarType type) {
-  for (int k = 0; k < static_cast<int>(sizeof(kDtypes) / sizeof(kDtypes[0])); k++) {
-    if (kDtypes[k] == type) return k;
+  for (const DtypeName& dtype : kDtypes) {
+    if (dtype.type == type) return static_cast<int>(type);
   }
   return -1;
+}
+
+Napi::Object dtypeCodeTable(Napi::Env env) {
+  Napi::Object table = Napi::Object::New(env);
+  for (const DtypeName& dtype : kDtypes) table.Set(dtype.name, Napi::Number::New(env, static_cast<int>(dtype.type)));
+  table.Freeze();
+  return table;
 }
 
 at::Device deviceArg(const Napi::CallbackInfo& info, size_t i) {

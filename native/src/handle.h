@@ -34,9 +34,14 @@ bool isAbsent(const Napi::CallbackInfo& info, size_t i);
 at::ScalarType dtypeArg(const Napi::CallbackInfo& info, size_t i);
 at::Device deviceArg(const Napi::CallbackInfo& info, size_t i);
 at::TensorOptions optionsArg(const Napi::CallbackInfo& info, size_t dtypeIndex, size_t deviceIndex);
+// A dtype's code is libtorch's own ScalarType value; -1 for a type the engine does not support.
 int dtypeCode(at::ScalarType type);
+// { float32: code, ... }: the one table of supported dtypes, exported as dtypeCodes.
+Napi::Object dtypeCodeTable(Napi::Env env);
 int64_t liveTensorCount();
-void forgetLiveTensor();
+// Frees the box's tensor and what it reported to V8; dispose() and the GC finalizer both go
+// through here, and a second call does nothing.
+void releaseTensor(napi_env env, TensorBox* tensorBox);
 
 [[noreturn]] void throwJs(Napi::Env env, const std::string& message);
 

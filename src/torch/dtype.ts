@@ -1,17 +1,21 @@
-/** The element types the engine supports; the codes are shared with native/src/handle.cc. */
-export type DType = 'float32' | 'float64' | 'int64' | 'bool' | 'int32' | 'uint8';
+import { native } from './native.js';
 
-const CODES: Record<DType, number> = { float32: 0, float64: 1, int64: 2, bool: 3, int32: 4, uint8: 5 };
-const NAMES: DType[] = ['float32', 'float64', 'int64', 'bool', 'int32', 'uint8'];
+/**
+ * The element types the engine supports. Their codes are libtorch's ScalarType values, read from
+ * the addon's own table (native.dtypeCodes), so there is no second table to keep in sync.
+ */
+export const DTYPES = ['float32', 'float64', 'int64', 'bool', 'int32', 'uint8'] as const;
+export type DType = (typeof DTYPES)[number];
+
+const NAMES_BY_CODE = new Map<number, DType>(DTYPES.map((name) => [native.dtypeCodes[name], name]));
 
 export function dtypeCode(dtype: DType): number {
-  const code = CODES[dtype];
-  if (code === undefined) throw new Error(`unknown dtype '${String(dtype)}' (expected one of ${NAMES.join(', ')})`);
-  return code;
+  if (!(DTYPES as readonly string[]).includes(dtype)) throw new Error(`unknown dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
+  return native.dtypeCodes[dtype];
 }
 
 export function dtypeName(code: number): DType {
-  const name = NAMES[code];
+  const name = NAMES_BY_CODE.get(code);
   if (name === undefined) throw new Error(`the engine returned an unsupported dtype (code ${code})`);
   return name;
 }

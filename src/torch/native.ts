@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { DType } from './dtype.js';
+
 /** An opaque handle to one heap at::Tensor owned by the addon. */
 export type Handle = { readonly __tensorHandle: unique symbol };
 type Operand = Handle | number | boolean;
@@ -11,6 +13,8 @@ type Reduction = 'none' | 'mean' | 'sum';
 
 /** The typed interface of the whole native module (native/src/*.cc). */
 export interface NativeTorch {
+  /** The supported dtypes and their codes (libtorch's ScalarType values): the addon's one table. */
+  readonly dtypeCodes: Readonly<Record<DType, number>>;
   version(): string;
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: number): Handle;
   toTypedArray(t: Handle): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
