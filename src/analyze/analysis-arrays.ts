@@ -3,6 +3,7 @@ import { readNpy } from '../io/npy.js';
 import { readNpz } from '../io/npz.js';
 import { loadSafetensors } from '../io/safetensors.js';
 import { dispose } from '../torch/index.js';
+import { NcollapseError } from '../errors.js';
 
 /** One array read from a file, with where it came from (for messages). */
 export interface SourceArray {
@@ -22,10 +23,9 @@ export interface AnalysisArrays {
 }
 
 /** An input file problem: the message names the file and the array. */
-export class AnalysisInputError extends Error {
+export class AnalysisInputError extends NcollapseError {
   constructor(where: { file: string; name: string } | string, problem: string) {
     super(typeof where === 'string' ? `${where}: ${problem}` : `${where.file}, array '${where.name}': ${problem}`);
-    this.name = 'AnalysisInputError';
   }
 }
 

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 
+import { EXIT_CODES, NcollapseError } from '../errors.js';
+
 /** Each command lives in its own file and adds itself to the program. */
 type Register = (program: Command) => void;
 
@@ -25,6 +27,6 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     console.error(`ncollapse: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.NCOLLAPSE_DEBUG && error instanceof Error) console.error(error.stack);
-    process.exitCode = 1;
+    process.exitCode = error instanceof NcollapseError ? error.exitCode : EXIT_CODES.error;
   }
 }

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 
+import { EXIT_CODES } from '../errors.js';
 import { DEFAULT_LR } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
@@ -75,7 +76,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
     );
     if (result.state === 'interrupted') {
       console.error(`interrupted: checkpoint written to ${new RunDirectory(result.runDir).lastCheckpoint}; continue with --resume --out ${result.runDir}`);
-      process.exitCode = 130;
+      process.exitCode = EXIT_CODES.sigint;
     } else if (result.reportPath) {
       console.log(`report: ${result.reportPath}`);
     }
@@ -83,7 +84,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
   } catch (error) {
     if (error instanceof TrainingDivergedError) {
       console.error(`ncollapse: ${error.message}`);
-      process.exitCode = 3;
+      process.exitCode = error.exitCode;
       return undefined;
     }
     throw error;

@@ -1,5 +1,6 @@
 import { makeSplit, type ImageDataset, type ImageSplit } from './dataset.js';
 import { createRandom, type Random } from './random.js';
+import { DatasetError } from './dataset-error.js';
 
 /**
  * A seeded synthetic mixture of Gaussians, for fast experiments and tests without files.
@@ -33,10 +34,10 @@ export function gaussianMixture(options: GaussianMixtureOptions = {}): ImageData
   const settings = { ...GAUSSIAN_DEFAULTS, ...options };
   const { classes, dimension, separation, noise, trainPerClass, testPerClass, seed } = settings;
   for (const [key, value] of Object.entries({ classes, dimension, trainPerClass, testPerClass })) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`gaussian: ${key} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1) throw new DatasetError('gaussian', `${key} must be a positive integer, got ${value}`);
   }
   if (!(noise >= 0) || !(separation >= 0)) {
-    throw new Error(`gaussian: separation and noise must be non-negative, got ${separation} and ${noise}`);
+    throw new DatasetError('gaussian', `separation and noise must be non-negative, got ${separation} and ${noise}`);
   }
   const random = createRandom(seed);
   const means = new Float64Array(classes * dimension);

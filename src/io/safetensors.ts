@@ -3,6 +3,7 @@ import { endianness } from 'node:os';
 
 import { type AnyTypedArray, type DType, type Tensor, tensor, tidy } from '../torch/index.js';
 import { writeAll, writeFileAtomically } from './atomic-file.js';
+import { InputFileError } from '../errors.js';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors), read and written here
@@ -51,14 +52,7 @@ interface Entry {
 }
 
 /** An error about one file: the message starts with the file's path. */
-export class SafetensorsError extends Error {
-  readonly file: string;
-  constructor(file: string, problem: string, options?: { cause?: unknown }) {
-    super(`${file}: ${problem}`, options);
-    this.name = 'SafetensorsError';
-    this.file = file;
-  }
-}
+export class SafetensorsError extends InputFileError {}
 
 function assertLittleEndianHost(): void {
   // Typed arrays use the host's byte order; the format's is little-endian.

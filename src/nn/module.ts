@@ -1,4 +1,5 @@
 import { keep, noGrad, type Tensor } from '../torch/index.js';
+import { StateDictError } from './state-dict-error.js';
 
 /** Called after a module's forward with its input and output (PyTorch's forward hooks). */
 export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => void;
@@ -97,7 +98,7 @@ export abstract class Module {
       const missing = [...own.keys()].filter((k) => !state.has(k));
       const unexpected = [...state.keys()].filter((k) => !own.has(k));
       if (missing.length > 0 || unexpected.length > 0) {
-        throw new Error(
+        throw new StateDictError(
           `loadStateDict${where}: state does not match the model` +
             (missing.length ? `; missing: ${missing.join(', ')}` : '') +
             (unexpected.length ? `; unexpected: ${unexpected.join(', ')}` : ''),
@@ -110,7 +111,7 @@ export abstract class Module {
         if (value === undefined) continue;
         const [a, b] = [target.shape, value.shape];
         if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
-          throw new Error(`loadStateDict${where}: '${name}' has shape [${b.join(', ')}], the model expects [${a.join(', ')}]`);
+          throw new StateDictError(`loadStateDict${where}: '${name}' has shape [${b.join(', ')}], the model expects [${a.join(', ')}]`);
         }
         target.copy_(value);
       }

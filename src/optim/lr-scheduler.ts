@@ -1,4 +1,5 @@
 import type { Optimizer } from './optimizer.js';
+import { OptimizerStateError } from './optimizer-state-error.js';
 
 /** A JSON-able scheduler state: the counters every scheduler has, plus its own settings. */
 export interface LRSchedulerState {
@@ -82,7 +83,7 @@ export abstract class LRScheduler {
   loadStateDict(state: LRSchedulerState, options: { source?: string } = {}): void {
     const where = options.source ? ` (${options.source})` : '';
     const fail = (problem: string): never => {
-      throw new Error(`${this.constructor.name}.loadStateDict${where}: ${problem}`);
+      throw new OptimizerStateError(`${this.constructor.name}.loadStateDict${where}: ${problem}`);
     };
     if (state.kind !== this.constructor.name) fail(`the state is of a ${String(state.kind)}`);
     const count = (key: 'lastEpoch' | 'stepCount'): number => {

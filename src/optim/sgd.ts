@@ -1,5 +1,6 @@
 import { keep, noGrad, type Tensor, tidy } from '../torch/index.js';
 import type { Optimizer, OptimizerStateDict, ParamGroup, ParamGroupState } from './optimizer.js';
+import { OptimizerStateError } from './optimizer-state-error.js';
 
 export interface SGDOptions {
   lr: number;
@@ -130,7 +131,7 @@ export class SGD implements Optimizer {
   loadStateDict(state: OptimizerStateDict, options: { source?: string } = {}): void {
     const where = options.source ? ` (${options.source})` : '';
     const fail = (problem: string): never => {
-      throw new Error(`SGD.loadStateDict${where}: ${problem}`);
+      throw new OptimizerStateError(`SGD.loadStateDict${where}: ${problem}`);
     };
     if (state.paramGroups.length !== this.paramGroups.length) {
       fail(`the state has ${state.paramGroups.length} parameter groups, the optimiser ${this.paramGroups.length}`);

@@ -5,6 +5,7 @@ import { atomicWriteFile } from '../io/atomic-file.js';
 import { readJsonLines } from './json-lines.js';
 import { EPOCH_CHECKPOINT_PATTERN, epochCheckpointName, LAST_CHECKPOINT_NAME, RUN_FILE_NAMES } from './run-files.js';
 import { epochRecordSchema, runStatusSchema, type EpochRecord, type RunStatus, type RunStatusRecord } from './run-schema.js';
+import { RunReadError } from './run-reader.js';
 
 export type { EpochRecord } from './run-schema.js';
 
@@ -57,7 +58,7 @@ export class RunDirectory {
     try {
       return JSON.parse(readFileSync(this.configFile, 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      throw new Error(`${this.configFile}: cannot read the run's settings (${(error as Error).message})`);
+      throw new RunReadError(`${this.configFile}: cannot read the run's settings (${(error as Error).message})`);
     }
   }
 

@@ -12,6 +12,7 @@ import {
 } from './run-schema.js';
 import { parseJsonLines } from './json-lines.js';
 import { RUN_FILE_NAMES } from './run-files.js';
+import { NcollapseError } from '../errors.js';
 
 /** Everything the report and the dashboard know about one run directory. */
 export interface RunData {
@@ -36,7 +37,7 @@ export interface RunData {
 /** A running run whose status.json has not been rewritten for this long is shown as stale. */
 export const STALE_AFTER_MS = 5 * 60 * 1000;
 
-export class RunReadError extends Error {}
+export class RunReadError extends NcollapseError {}
 
 export function runLabel(config: RunConfig): string {
   return `${config.dataset} / ${config.model} / ${config.loss}`;

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { DType } from './dtype.js';
+import { EngineSetupError } from './engine-setup-error.js';
 
 /** An opaque handle to one heap at::Tensor owned by the addon. */
 export type Handle = { readonly __tensorHandle: unique symbol };
@@ -194,7 +195,7 @@ function addonPath(): string {
 function loadNative(): NativeTorch {
   const path = addonPath();
   if (!existsSync(path)) {
-    throw new Error(
+    throw new EngineSetupError(
       `the ncollapse native addon is not built (${path} is missing). Run 'scripts/setup.sh' ` +
         `(or 'npm run build:native' once libtorch is installed: apt-get install libtorch-dev).`,
     );
@@ -203,7 +204,7 @@ function loadNative(): NativeTorch {
     return createRequire(import.meta.url)(path) as NativeTorch;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(
+    throw new EngineSetupError(
       `the ncollapse native addon at ${path} could not be loaded: ${message}. It was probably built ` +
         `against another libtorch than the one installed now: rebuild it with 'npm run build:native'.`,
     );
@@ -224,13 +225,13 @@ function checkLoadedLibtorch(addon: NativeTorch, path: string): void {
     .map((line) => line.split(/\s+/).pop() ?? '')
     .find((file) => /\/libtorch_cpu\.so/.test(file));
   if (loaded !== undefined && existsSync(built.libDir) && dirname(loaded) !== realpathSync(built.libDir)) {
-    throw new Error(
+    throw new EngineSetupError(
       `the native addon was built against libtorch ${built.version} in ${built.libDir}, but the process loaded ${loaded}. ` +
         `Rebuild it with 'npm run build:native' (or fix LD_LIBRARY_PATH).`,
     );
   }
   if (built.version !== addon.version()) {
-    throw new Error(`native/build/libtorch.json says libtorch ${built.version}, the addon says ${addon.version()}: rebuild with 'npm run build:native'.`);
+    throw new EngineSetupError(`native/build/libtorch.json says libtorch ${built.version}, the addon says ${addon.version()}: rebuild with 'npm run build:native'.`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { native } from './native.js';
+import { EngineSetupError } from './engine-setup-error.js';
 
 /** Seeds libtorch's global generators (CPU and CUDA), as torch.manual_seed. */
 export function manualSeed(seed: number): void {
@@ -43,12 +44,12 @@ export function resolveDevice(requested: string): string {
   if (requested === 'cpu') return 'cpu';
   if (requested.startsWith('cuda')) {
     if (!native.cudaIsAvailable()) {
-      throw new Error(
+      throw new EngineSetupError(
         `device '${requested}' requested, but this libtorch (${native.version()}) has no CUDA or no GPU is visible. ` +
           `Build against a CUDA libtorch: LIBTORCH_USE_PYTORCH=1 npm run build:native, with a CUDA torch for python3.`,
       );
     }
     return requested;
   }
-  throw new Error(`unknown device '${requested}' (expected cpu, cuda or cuda:N)`);
+  throw new EngineSetupError(`unknown device '${requested}' (expected cpu, cuda or cuda:N)`);
 }

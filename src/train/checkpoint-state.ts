@@ -1,6 +1,7 @@
 import { loadTrainingState, saveTrainingState } from './training-state.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler, Optimizer } from '../optim/index.js';
+import { InputFileError } from '../errors.js';
 
 /** Where a run stands: enough to continue it as if it had never stopped. */
 export interface CheckpointProgress {
@@ -33,7 +34,7 @@ export function loadCheckpoint(file: string, parts: TrainingParts): CheckpointPr
     typeof progress.seconds !== 'number' ||
     !(progress.tptEpoch === null || typeof progress.tptEpoch === 'number')
   ) {
-    throw new Error(`${file}: field 'extra.progress' is missing or malformed; expected {epoch, batchesDone, seconds, tptEpoch}`);
+    throw new InputFileError(file, "field 'extra.progress' is missing or malformed; expected {epoch, batchesDone, seconds, tptEpoch}");
   }
   return progress as CheckpointProgress;
 }

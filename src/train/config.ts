@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckpointConfig, RunConfig } from '../run/run-schema.js';
+import { TrainingSetupError } from './training-setup-error.js';
 
 /** The learning rates of the authors' notebook for each loss. */
 export const DEFAULT_LR = { ce: 0.0679, mse: 0.0184 } as const;
@@ -60,7 +61,7 @@ export function parseTrainOptions(options: TrainOptions, source = 'options'): Tr
   const parsed = TrainConfigSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`${source}: field '${issue.path.join('.')}': ${issue.message}`);
+    throw new TrainingSetupError(`${source}: field '${issue.path.join('.')}': ${issue.message}`);
   }
   return parsed.data;
 }

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from './config.js';
 import { sequentialBatches, type TensorSplit } from './data-tensors.js';
 import { trainingLoss, weightDecayPenalty } from './loss.js';
 import { penultimateFeatures } from './penultimate-features.js';
+import { NcollapseError } from '../errors.js';
 
 export interface EpochMeasurement {
   metrics: Record<string, number>;
@@ -14,7 +15,7 @@ export interface EpochMeasurement {
 }
 
 /** The network's outputs on the training set are not finite: the run has diverged. */
-export class NonFiniteOutputError extends Error {}
+export class NonFiniteOutputError extends NcollapseError {}
 
 /** Penultimate features of the training set are kept in memory up to this size, else streamed twice. */
 const FEATURE_MEMORY_BUDGET_BYTES = 512 * 2 ** 20;

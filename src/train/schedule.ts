@@ -1,3 +1,5 @@
+import { TrainingSetupError } from './training-setup-error.js';
+
 /** The authors' 50 measurement epochs of a 350-epoch run, spaced about logarithmically (METRICS.md). */
 export const PAPER_MEASURE_EPOCHS = [
   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 19, 20, 22, 24, 27, 29, 32, 35, 38, 42, 45, 50, 54, 59, 65, 71,
@@ -19,12 +21,12 @@ export function measureEpochs(spec: string, epochs: number): number[] {
     chosen = spec.split(',').map((part) => {
       const value = Number(part.trim());
       if (!Number.isInteger(value) || value < 1) {
-        throw new Error(`--measure: '${part}' is not an epoch number (expected paper, all, none or a list such as 1,5,10)`);
+        throw new TrainingSetupError(`--measure: '${part}' is not an epoch number (expected paper, all, none or a list such as 1,5,10)`);
       }
       return value;
     });
     const late = chosen.filter((e) => e > epochs);
-    if (late.length > 0) throw new Error(`--measure: epoch ${late[0]} is beyond the run's ${epochs} epochs`);
+    if (late.length > 0) throw new TrainingSetupError(`--measure: epoch ${late[0]} is beyond the run's ${epochs} epochs`);
   }
   chosen.push(epochs);
   return [...new Set(chosen)].sort((a, b) => a - b);

@@ -11,6 +11,8 @@ import { createProgress } from './progress.js';
 import { buildRunModelAndData } from './run-model-and-data.js';
 import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
 import { measureEpochs } from './schedule.js';
+import { EXIT_CODES, NcollapseError } from '../errors.js';
+import { TrainingSetupError } from './training-setup-error.js';
 
 export const NCOLLAPSE_VERSION = '0.1.0';
 
@@ -37,7 +39,9 @@ export interface TrainResult {
 }
 
 /** A NaN or infinite loss: the run stops and its last good checkpoint stays. */
-export class TrainingDivergedError extends Error {}
+export class TrainingDivergedError extends NcollapseError {
+  override readonly exitCode: number = EXIT_CODES.diverged;
+}
 
 interface Loaded {
   config: ResolvedConfig;
@@ -88,11 +92,11 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   const run = new RunDirectory(String(options.out));
   let settings: TrainConfig;
   if (control.resume) {
-    if (!run.hasRun()) throw new Error(`--resume: ${run.configFile} does not exist; there is no run to resume in ${run.root}`);
+    if (!run.hasRun()) throw new TrainingSetupError(`--resume: ${run.configFile} does not exist; there is no run to resume in ${run.root}`);
     settings = parseTrainOptions(run.readConfig() as TrainOptions, run.configFile);
   } else {
     if (run.hasRun()) {
-      throw new Error(`${run.root} already holds a run (${run.configFile}); use --resume to continue it or choose another --out`);
+      throw new TrainingSetupError(`${run.root} already holds a run (${run.configFile}); use --resume to continue it or choose another --out`);
     }
     settings = parseTrainOptions(options);
   }
@@ -125,7 +129,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   const progress = createProgress(config.epochs, process.stderr, control.quiet);
   const batchesPerEpoch = Math.floor(trainSplit.count / config.batchSize);
   if (batchesPerEpoch === 0) {
-    throw new Error(`--batch-size ${config.batchSize} is larger than the ${trainSplit.count} training samples (incomplete batches are skipped)`);
+    throw new TrainingSetupError(`--batch-size ${config.batchSize} is larger than the ${trainSplit.count} training samples (incomplete batches are skipped)`);
   }
   let { tptEpoch, seconds } = progressState;
   const records: EpochRecord[] = run.readMetrics();

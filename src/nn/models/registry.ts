@@ -4,6 +4,7 @@ import { MLP } from './mlp.js';
 import { ResNet } from './resnet.js';
 import { UnconstrainedFeatures } from './ufm.js';
 import { VGG } from './vgg.js';
+import { ModelOptionsError } from './model-options-error.js';
 
 export interface ModelOptions {
   /** [channels, height, width] of one input image (1 or 3 channels, 28 to 32 px in the paper). */
@@ -42,7 +43,7 @@ const BUILDERS = {
   resnet50: (o: ModelOptions) => new ResNet({ config: 'resnet50', inChannels: o.inputShape[0], numClasses: o.numClasses, width: o.width }),
   densenet121: (o: ModelOptions) => new DenseNet({ inChannels: o.inputShape[0], numClasses: o.numClasses, width: o.width }),
   ufm: (o: ModelOptions) => {
-    if (o.numSamples === undefined) throw new Error("createModel('ufm'): numSamples (the number of training samples) is required");
+    if (o.numSamples === undefined) throw new ModelOptionsError("createModel('ufm'): numSamples (the number of training samples) is required");
     return new UnconstrainedFeatures({ numSamples: o.numSamples, featureDim: o.featureDim ?? 512, numClasses: o.numClasses });
   },
 } satisfies Record<string, (options: ModelOptions) => ClassifierModel>;
@@ -55,20 +56,20 @@ export const modelNames = Object.keys(BUILDERS) as ModelName[];
 function checkOptions(name: string, options: ModelOptions): void {
   const shape = options.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new Error(`createModel('${name}'): inputShape must be [channels, height, width] of positive integers, got ${JSON.stringify(shape)}`);
+    throw new ModelOptionsError(`createModel('${name}'): inputShape must be [channels, height, width] of positive integers, got ${JSON.stringify(shape)}`);
   }
   if (!Number.isInteger(options.numClasses) || options.numClasses < 1) {
-    throw new Error(`createModel('${name}'): numClasses must be a positive integer, got ${options.numClasses}`);
+    throw new ModelOptionsError(`createModel('${name}'): numClasses must be a positive integer, got ${options.numClasses}`);
   }
   if (options.width !== undefined && !(options.width > 0 && Number.isFinite(options.width))) {
-    throw new Error(`createModel('${name}'): width must be a positive number, got ${options.width}`);
+    throw new ModelOptionsError(`createModel('${name}'): width must be a positive number, got ${options.width}`);
   }
 }
 
 /** Builds a freshly initialised model by name (PyTorch's initialisation; seed with manualSeed first). */
 export function createModel(name: string, options: ModelOptions): ClassifierModel {
   if (!Object.hasOwn(BUILDERS, name)) {
-    throw new Error(`unknown model '${name}'; valid models: ${modelNames.join(', ')}`);
+    throw new ModelOptionsError(`unknown model '${name}'; valid models: ${modelNames.join(', ')}`);
   }
   checkOptions(name, options);
   return BUILDERS[name as ModelName](options);
