@@ -10,7 +10,8 @@ import { COLLAPSE_METRIC_KEYS } from '../../src/collapse/index.js';
 import { encodeNpy, type NpyData } from '../../src/io/npy.js';
 import { saveSafetensors } from '../../src/io/safetensors.js';
 import { dispose, type Tensor, tensor } from '../../src/torch/index.js';
-import { assertClose, goldenCases } from '../collapse/golden.js';
+import { assertClose } from '../helpers/assert-close.js';
+import { goldenCases, goldenTolerance } from '../collapse/golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ncollapse-analyze-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +60,7 @@ test('analyze FILE.npz --json prints exactly the METRICS.md keys, with the golde
   assert.equal(error, undefined);
   const metrics = JSON.parse(stdout) as Record<string, number>;
   assert.deepEqual(Object.keys(metrics), [...COLLAPSE_METRIC_KEYS]);
-  for (const [key, expected] of Object.entries(golden.expected)) assertClose(metrics[key], expected, key);
+  for (const [key, expected] of Object.entries(golden.expected)) assertClose(metrics[key], expected, key, goldenTolerance());
 });
 
 test('analyze without --json prints a table; without W only the keys that need no classifier', async () => {
@@ -82,8 +83,8 @@ test('analyze with four separate .npy files and custom array names in a .safeten
   );
   assert.equal(fromNpy.error, undefined);
   const metrics = JSON.parse(fromNpy.stdout) as Record<string, number>;
-  assertClose(metrics.self_duality, golden.expected.self_duality!, 'self_duality');
-  assertClose(metrics.webb_lowe_distance, golden.expected.webb_lowe_distance!, 'webb_lowe_distance');
+  assertClose(metrics.self_duality, golden.expected.self_duality!, 'self_duality', goldenTolerance());
+  assertClose(metrics.webb_lowe_distance, golden.expected.webb_lowe_distance!, 'webb_lowe_distance', goldenTolerance());
 
   const file = join(dir, 'feat.safetensors');
   const tensors = new Map([
@@ -164,7 +165,7 @@ test('analyze --checkpoint rebuilds the run\'s model, measures it on the dataset
       measureCollapseOfArrays(features!, labels, { numClasses: 10, weight: model.classifier.weight, bias: model.classifier.bias, weightDecay: 5e-4 }),
     );
   });
-  for (const [key, value] of Object.entries(expected)) assertClose(printed[key] as number, value, key, 1e-12);
+  for (const [key, value] of Object.entries(expected)) assertClose(printed[key] as number, value, key, goldenTolerance(1e-12));
   model.dispose();
 
   const wrongDataset = await analyze('--checkpoint', checkpoint, '--dataset', 'no-such-dataset');

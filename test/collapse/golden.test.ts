@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COLLAPSE_METRIC_KEYS, measureCollapseOfArrays } from '../../src/collapse/index.js';
 import { dispose } from '../../src/torch/index.js';
-import { assertClose, caseTensors, goldenCases } from './golden.js';
+import { assertClose } from '../helpers/assert-close.js';
+import { caseTensors, goldenCases, goldenTolerance } from './golden.js';
 
 /**
  * Tolerances looser than 1e-9, each for a reason in the data rather than the code: in late_tpt the
@@ -32,7 +33,7 @@ for (const golden of goldenCases()) {
       });
       assert.deepEqual(Object.keys(metrics).sort(), Object.keys(golden.expected).sort());
       for (const [key, expected] of Object.entries(golden.expected)) {
-        assertClose(metrics[key as keyof typeof metrics], expected, `${golden.name}.${key}`, TOLERANCE[golden.name]?.[key]);
+        assertClose(metrics[key as keyof typeof metrics], expected, `${golden.name}.${key}`, goldenTolerance(TOLERANCE[golden.name]?.[key]));
       }
     } finally {
       dispose(t);
@@ -44,7 +45,7 @@ for (const golden of goldenCases()) {
     try {
       const metrics = measureCollapseOfArrays(t.features, t.labels, { numClasses: golden.numClasses, weight: t.weight, bias: t.bias, covariance: 'projected' });
       assert.deepEqual(new Set(Object.keys(metrics)), PROJECTED_KEYS);
-      for (const key of PROJECTED_KEYS) assertClose(metrics[key], golden.expected[key]!, `${golden.name}.${key}`);
+      for (const key of PROJECTED_KEYS) assertClose(metrics[key], golden.expected[key]!, `${golden.name}.${key}`, goldenTolerance());
     } finally {
       dispose(t);
     }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { type Tensor, tensor } from '../../src/torch/index.js';
+import type { Tolerance } from '../helpers/assert-close.js';
 
 export interface GoldenCase {
   name: string;
@@ -42,15 +43,9 @@ export function caseTensors(c: GoldenCase): CaseTensors {
 }
 
 /**
- * Relative agreement; a value that is zero up to rounding in float64 (below 1e-13 in the
- * golden) must be below 1e-13 here too, as relative error means nothing there.
+ * Relative agreement (1e-9 unless said); a value that is zero up to rounding in float64 (below
+ * 1e-13 in the golden) must be below 1e-13 here too, as relative error means nothing there.
  */
-export function assertClose(actual: number | undefined, expected: number, what: string, relative = 1e-9): void {
-  assert.ok(actual !== undefined, `${what}: missing`);
-  if (Math.abs(expected) < 1e-13) {
-    assert.ok(Math.abs(actual) < 1e-13, `${what}: ${actual}, expected ~0 (${expected})`);
-    return;
-  }
-  const error = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(error <= relative, `${what}: ${actual}, expected ${expected} (relative error ${error.toExponential(2)})`);
+export function goldenTolerance(relative = 1e-9): Tolerance {
+  return { relative, zeroBelow: 1e-13 };
 }

@@ -1,8 +1,7 @@
 /**
  * Headless Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core
- * (no browser download). When it is missing, installs it with apt-get (root on this machine).
+ * (no browser download). scripts/setup.sh --test installs it; the tests never install anything.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +10,9 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export function ensureChromium(): void {
-  if (existsSync(CHROMIUM_PATH)) return;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env });
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get install chromium did not provide ${CHROMIUM_PATH}`);
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH}: run scripts/setup.sh --test (it installs Debian's chromium)`);
+  }
 }
 
 export interface LaunchedBrowser {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DType, Tensor, tensor } from '../../src/torch/index.js';
+import { assertClose, mixed } from '../helpers/assert-close.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'nn');
 
@@ -38,30 +39,18 @@ export function decodeState(state: EncodedState): Map<string, Tensor> {
   return new Map(Object.entries(state).map(([name, encoded]) => [name, decode(encoded)]));
 }
 
-/** The tolerance the brief asks for: 1e-5 in float32, 1e-10 in float64. */
+/** The parity tolerance against PyTorch: 1e-5 in float32, 1e-10 in float64. */
 export function toleranceFor(dtype: string): number {
   return dtype === 'float64' ? 1e-10 : 1e-5;
 }
 
 /** Same shape and dtype, and |actual - expected| <= tol * (1 + |expected|) everywhere. */
-export function assertClose(actual: Tensor, expected: Tensor | EncodedTensor, what: string, tol?: number): void {
+export function assertTensorClose(actual: Tensor, expected: Tensor | EncodedTensor, what: string, tol?: number): void {
   const want = expected instanceof Tensor ? expected : decode(expected);
   try {
     assert.deepEqual(actual.shape, want.shape, `${what}: shape`);
     assert.equal(actual.dtype, want.dtype, `${what}: dtype`);
-    const tolerance = tol ?? toleranceFor(want.dtype);
-    const a = actual.toArray();
-    const e = want.toArray();
-    let worst = 0;
-    let worstAt = -1;
-    for (let i = 0; i < a.length; i++) {
-      const excess = Math.abs(a[i]! - e[i]!) / (1 + Math.abs(e[i]!));
-      if (!(excess <= worst)) {
-        worst = excess;
-        worstAt = i;
-      }
-    }
-    assert.ok(worst <= tolerance, `${what}: element ${worstAt} is ${a[worstAt]}, expected ${e[worstAt]} (scaled error ${worst} > ${tolerance})`);
+    assertClose(actual.toArray() as number[], want.toArray() as number[], what, mixed(tol ?? toleranceFor(want.dtype)));
   } finally {
     if (want !== expected) want.dispose();
   }
@@ -69,7 +58,7 @@ export function assertClose(actual: Tensor, expected: Tensor | EncodedTensor, wh
 
 /** Bit-for-bit equality (initial values drawn from the same generator). */
 export function assertExact(actual: Tensor, expected: EncodedTensor, what: string): void {
-  assertClose(actual, expected, what, 0);
+  assertTensorClose(actual, expected, what, 0);
 }
 
 /** [sum, sum |x|, sum x^2] in float64, as make_nn_golden.py's checksum(). */

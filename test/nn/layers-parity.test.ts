@@ -18,7 +18,7 @@ import {
   Sequential,
 } from '../../src/nn/index.js';
 import { manualSeed, noGrad, tidy } from '../../src/torch/index.js';
-import { assertClose, assertExact, decode, decodeState, type EncodedState, type EncodedTensor, readFixture } from './golden.js';
+import { assertTensorClose, assertExact, decode, decodeState, type EncodedState, type EncodedTensor, readFixture } from './golden.js';
 
 interface LayerCase {
   seed: number;
@@ -79,7 +79,7 @@ const golden = readFixture<Golden>('layers.json');
 function assertState(module: Module, expected: EncodedState, what: string, exact = false): void {
   const state = module.stateDict();
   assert.deepEqual([...state.keys()].sort(), Object.keys(expected).sort(), `${what}: state-dict names`);
-  for (const [name, t] of state) (exact ? assertExact : assertClose)(t, expected[name]!, `${what} ${name}`);
+  for (const [name, t] of state) (exact ? assertExact : assertTensorClose)(t, expected[name]!, `${what} ${name}`);
 }
 
 function runCase(name: string, dtype: 'float32' | 'float64', c: LayerCase): void {
@@ -98,16 +98,16 @@ function runCase(name: string, dtype: 'float32' | 'float64', c: LayerCase): void
       const x = decode(c.input).requiresGrad_(true);
       if (c.dropout_seed !== null) manualSeed(c.dropout_seed);
       const out = module.call(x);
-      assertClose(out, c.output, `${name} output`);
+      assertTensorClose(out, c.output, `${name} output`);
       out.mul(decode(c.grad_output)).sum().backward();
-      assertClose(x.grad!, c.input_grad, `${name} input grad`);
+      assertTensorClose(x.grad!, c.input_grad, `${name} input grad`);
       const params = new Map(module.namedParameters());
       assert.deepEqual([...params.keys()], Object.keys(c.param_grads), `${name}: parameters`);
-      for (const [p, t] of params) assertClose(t.grad!, c.param_grads[p]!, `${name} grad of ${p}`);
+      for (const [p, t] of params) assertTensorClose(t.grad!, c.param_grads[p]!, `${name} grad of ${p}`);
       assertState(module, c.state_after, `${name} state after`);
       if (c.second_input !== undefined) {
         const second = noGrad(() => module.call(decode(c.second_input!)));
-        assertClose(second, c.second_output!, `${name} second output`);
+        assertTensorClose(second, c.second_output!, `${name} second output`);
         assertState(module, c.state_after_second!, `${name} state after second batch`);
       }
     } finally {

@@ -1,7 +1,7 @@
 /** Cross-entropy and MSE (the two losses of neural-collapse training) against PyTorch 1.13. */
 import { describe, test } from 'node:test';
 import { F, type Reduction, tidy } from '../../src/torch/index.js';
-import { assertClose, decode, type EncodedTensor, readFixture } from './golden.js';
+import { assertTensorClose, decode, type EncodedTensor, readFixture } from './golden.js';
 
 interface LossCase {
   input: EncodedTensor;
@@ -30,9 +30,9 @@ for (const dtype of ['float32', 'float64'] as const) {
         tidy(() => {
           const x = decode(c.input).requiresGrad_(true);
           const value = loss(name, x, c);
-          assertClose(value, c.loss, `${name} loss`);
+          assertTensorClose(value, c.loss, `${name} loss`);
           value.mul(decode(c.grad_output)).sum().backward();
-          assertClose(x.grad!, c.input_grad, `${name} input grad`);
+          assertTensorClose(x.grad!, c.input_grad, `${name} input grad`);
         }),
       );
     }

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { castFloating } from '../../src/nn/index.js';
 import { type ClassifierModel, createModel, type ModelOptions } from '../../src/nn/models/index.js';
 import { manualSeed, tidy } from '../../src/torch/index.js';
-import { assertClose, assertExact, checksum, decode, type EncodedState, type EncodedTensor, readFixture } from './golden.js';
+import { assertTensorClose, assertExact, checksum, decode, type EncodedState, type EncodedTensor, readFixture } from './golden.js';
 
 interface ModelCase {
   name: string;
@@ -70,10 +70,10 @@ for (const [key, c] of Object.entries(golden)) {
           const isUfm = c.name === 'ufm';
           const x = isUfm ? decode(c.input) : decode(c.input).to(dtype).requiresGrad_(true);
           const out = model.call(x);
-          assertClose(out, expected.output, `${key} output`);
+          assertTensorClose(out, expected.output, `${key} output`);
           out.mul(decode(expected.grad_output)).sum().backward();
           const grad = isUfm ? model.namedParameters()[0]![1].grad! : x.grad!;
-          if (expected.input_grad !== undefined) assertClose(grad, expected.input_grad, `${key} input grad`);
+          if (expected.input_grad !== undefined) assertTensorClose(grad, expected.input_grad, `${key} input grad`);
           else assertChecksum(checksum(grad), expected.input_grad_checksum!, `${key} input grad`, dtype === 'float64' ? 1e-10 : 1e-5);
         });
         model.dispose();

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { SGD, type SGDOptions, type SGDParamGroupInput } from '../../src/optim/index.js';
 import * as torch from '../../src/torch/index.js';
-import { assertClose } from '../helpers/assert-close.js';
+import { assertClose, mixed } from '../helpers/assert-close.js';
 import { type SGDGolden, type SGDRun, readGolden, sgdOptions } from './golden.js';
 
 const golden = readGolden<SGDGolden>('sgd-golden.json');
@@ -38,7 +38,7 @@ function replay(configName: string, dtype: 'float64' | 'float32'): void {
     optimizer.step();
     for (const [name, p] of params) {
       assert.equal(p.dtype, dtype);
-      assertClose(p.toArray(), run.after[step]![name]!, TOLERANCE[dtype], `${configName} ${dtype} step ${step + 1} '${name}'`);
+      assertClose(p.toArray(), run.after[step]![name]!, `${configName} ${dtype} step ${step + 1} '${name}'`, mixed(TOLERANCE[dtype]));
     }
   });
   optimizer.dispose();
@@ -53,7 +53,7 @@ for (const configName of Object.keys(golden.configs)) {
   }
 }
 
-test('the golden file covers the configurations the brief names', () => {
+test('the golden file covers the configurations of the SGD protocol', () => {
   for (const name of ['plain', 'momentum_wd', 'nesterov', 'dampening']) assert.ok(name in golden.configs, name);
   assert.equal(golden.steps, 5);
 });
