@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { load, SafetensorsError, save } from '../../src/train/training-state.js';
+import { loadSafetensors as load, SafetensorsError, saveSafetensors as save } from '../../src/io/safetensors.js';
 import * as torch from '../../src/torch/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/checkpoint/', import.meta.url));
