@@ -30,6 +30,7 @@ export interface TrainCliOptions {
   device: string;
   threads?: number;
   report: boolean;
+  robustness?: number;
   resume: boolean;
   quiet: boolean;
 }
@@ -64,6 +65,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
         device: options.device,
         threads: options.threads ?? null,
         report: options.report,
+        robustness: options.robustness ?? null,
       },
       {
         resume: options.resume,
@@ -114,6 +116,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--device <device>', 'cpu or cuda[:N]', 'cpu')
     .option('--threads <n>', 'intra-op threads (default: libtorch\'s)', positiveInteger)
     .option('--no-report', 'do not write report.html at the end')
+    .option('--robustness <K>', 'DeepFool robustness (Figure 8) on K train and K test images at each measured epoch', positiveInteger)
     .option('--quiet', 'no progress output', false);
 }
 

@@ -1,4 +1,5 @@
 import { releaseScratch } from '../collapse/index.js';
+import { UsageError } from '../errors.js';
 import { loadDataset } from '../data/index.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { createModel } from '../nn/models/registry.js';
@@ -59,6 +60,7 @@ function prepare(settings: TrainConfig): Loaded {
   let classNames: string[];
   let inputShape: [number, number, number];
   const isUfm = settings.dataset === 'ufm' || settings.model === 'ufm';
+  if (isUfm && settings.robustness !== null) throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
   if (isUfm) {
     const data: UfmData = ufmLabels({ perClass: settings.perClass ?? 20, numClasses: 10 });
     train = indexSplit(data.labels, device);
