@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { DEFAULT_LR } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
+import { withPreset } from './preset-options.js';
 import { reportWriter } from './report-writer.js';
 
 export interface TrainCliOptions {
@@ -125,8 +126,9 @@ export function register(program: Command): void {
     .command('train')
     .description('train a network into the terminal phase with the paper\'s protocol, measuring collapse')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoints/, report.html)')
-    .option('--resume', 'continue the run in --out from its last checkpoint', false);
-  addTrainingOptions(command).action(async (options: TrainCliOptions) => {
-    await runTraining(options);
+    .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .option('--preset <name>', "one of the paper's protocols (ncollapse presets lists them); explicit options override it");
+  addTrainingOptions(command).action(async (options: TrainCliOptions & { preset?: string }, self: Command) => {
+    await runTraining(withPreset(options, self));
   });
 }

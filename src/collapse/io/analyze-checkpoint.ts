@@ -30,7 +30,7 @@ export interface AnalyzeCheckpointOptions {
 }
 
 /** The parts of the trainer's config.json that rebuild the model and its data. */
-interface RunConfig {
+export interface RunConfig {
   model: string;
   dataset: string;
   dataDir: string | null;
@@ -71,14 +71,7 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
   if (shape.some((d, i) => d !== config.inputShape[i])) {
     throw new AnalysisInputError(options.checkpoint, `the model takes inputs of shape [${config.inputShape.join(', ')}] but dataset '${datasetName}' has [${shape.join(', ')}]`);
   }
-  const model = createModel(config.model, {
-    inputShape: config.inputShape,
-    numClasses: config.numClasses,
-    width: config.width ?? undefined,
-    depth: config.depth ?? undefined,
-    numSamples: config.trainSize,
-    featureDim: config.featureDim ?? undefined,
-  });
+  const model = createRunModel(config);
   let split: TensorSplit | undefined;
   try {
     loadModelWeights(model, options.checkpoint);
@@ -110,7 +103,20 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
   }
 }
 
-function readRunConfig(checkpoint: string): RunConfig {
+/** A freshly initialised model of the architecture a run's config.json describes. */
+export function createRunModel(config: RunConfig): ClassifierModel {
+  return createModel(config.model, {
+    inputShape: config.inputShape,
+    numClasses: config.numClasses,
+    width: config.width ?? undefined,
+    depth: config.depth ?? undefined,
+    numSamples: config.trainSize,
+    featureDim: config.featureDim ?? undefined,
+  });
+}
+
+/** The config.json of the run a checkpoint belongs to (two folders up). */
+export function readRunConfig(checkpoint: string): RunConfig {
   if (!existsSync(checkpoint)) throw new AnalysisInputError(checkpoint, 'no such checkpoint file');
   const file = join(dirname(dirname(checkpoint)), 'config.json');
   if (!existsSync(file)) {
@@ -141,7 +147,7 @@ function readRunConfig(checkpoint: string): RunConfig {
 }
 
 /** The `model.`-prefixed tensors of a training state (or a bare state dict) into the model. */
-function loadModelWeights(model: ClassifierModel, checkpoint: string): void {
+export function loadModelWeights(model: ClassifierModel, checkpoint: string): void {
   const { tensors } = load(checkpoint);
   try {
     const prefixed = [...tensors.keys()].some((name) => name.startsWith('model.'));

@@ -1,0 +1,73 @@
+/** `ncollapse robustness RUN`: the paper's DeepFool measure for a saved model of a run. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { createRunModel, loadModelWeights, readRunConfig } from '../collapse/io/analyze-checkpoint.js';
+import { loadDataset } from '../data/index.js';
+import { InputFileError, UsageError } from '../errors.js';
+import * as torch from '../torch/index.js';
+import { disposeSplit, splitToTensors, type TensorSplit } from '../train/data-tensors.js';
+import { robustnessMetrics } from './measure-robustness.js';
+
+export interface CheckpointRobustnessOptions {
+  /** The run directory (config.json, checkpoints/). */
+  run: string;
+  /** A measured epoch (checkpoints/epoch-NNNN.safetensors); default: checkpoints/last.safetensors. */
+  epoch?: number;
+  /** Images per split; default: the run's --robustness, else 200. */
+  samples?: number;
+  device?: string;
+}
+
+export interface CheckpointRobustness {
+  checkpoint: string;
+  samples: number;
+  metrics: Record<string, number>;
+}
+
+export const DEFAULT_ROBUSTNESS_SAMPLES = 200;
+
+/** The checkpoint of a run at an epoch, or its last one; the error for a missing one lists the epochs there are. */
+export function runCheckpoint(run: string, epoch?: number): string {
+  const config = join(run, 'config.json');
+  if (!existsSync(config)) throw new InputFileError(config, 'no such file: RUN must be a run directory written by ncollapse train');
+  const dir = join(run, 'checkpoints');
+  const file = join(dir, epoch === undefined ? 'last.safetensors' : `epoch-${String(epoch).padStart(4, '0')}.safetensors`);
+  if (!existsSync(file)) {
+    const epochs = existsSync(dir) ? readdirSync(dir).flatMap((f) => /^epoch-(\d+)\.safetensors$/.exec(f)?.[1] ?? []).map(Number) : [];
+    throw new InputFileError(file, `no such checkpoint; this run saved the measured epochs ${epochs.length ? epochs.join(', ') : '(none yet)'}`);
+  }
+  return file;
+}
+
+/**
+ * Rebuilds the run's model and data as the trainer did (same dataset options and seed, so the
+ * same images in the subset as `train --robustness`), loads the checkpoint and attacks it.
+ */
+export function checkpointRobustness(options: CheckpointRobustnessOptions): CheckpointRobustness {
+  const checkpoint = runCheckpoint(options.run, options.epoch);
+  const config = readRunConfig(checkpoint) as ReturnType<typeof readRunConfig> & { robustness?: number | null };
+  if (config.model === 'ufm') throw new UsageError(`${checkpoint}: an unconstrained-features run has no input images for DeepFool to perturb`);
+  const samples = options.samples ?? config.robustness ?? DEFAULT_ROBUSTNESS_SAMPLES;
+  const device = torch.resolveDevice(options.device ?? 'cpu');
+  const dataset = loadDataset(config.dataset, {
+    dataDir: config.dataDir ?? undefined,
+    perClass: config.perClass ?? undefined,
+    pad: config.pad,
+    seed: config.seed,
+  });
+  const model = createRunModel(config);
+  const splits: TensorSplit[] = [];
+  try {
+    loadModelWeights(model, checkpoint);
+    model.to(device);
+    const train = splitToTensors(dataset.train, device);
+    splits.push(train);
+    const test = splitToTensors(dataset.test, device);
+    splits.push(test);
+    return { checkpoint, samples, metrics: robustnessMetrics(model, { train, test }, samples, config.seed) };
+  } finally {
+    splits.forEach(disposeSplit);
+    model.dispose();
+  }
+}
