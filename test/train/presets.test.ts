@@ -5,9 +5,10 @@ import { Command } from 'commander';
 
 import { withPreset } from '../../src/cli/preset-options.js';
 import { addTrainingOptions, type TrainCliOptions } from '../../src/cli/train.js';
-import { datasetNames } from '../../src/data/registry.js';
+import { datasetInfo, datasetNames } from '../../src/data/registry.js';
 import { UsageError } from '../../src/errors.js';
-import { modelNames } from '../../src/nn/models/registry.js';
+import { createModel, modelNames } from '../../src/nn/models/registry.js';
+import * as torch from '../../src/torch/index.js';
 import { DEFAULT_LR, parseTrainOptions } from '../../src/train/config.js';
 import { PRESETS } from '../../src/train/presets.js';
 import { runCli } from './cli-run.js';
@@ -34,6 +35,19 @@ describe('paper presets', () => {
       const options = parseTrain(['--out', '/tmp/x', '--preset', preset.name]);
       assert.doesNotThrow(() => parseTrainOptions({ name: 'x', ...options, lr: options.lr ?? null, perClass: options.perClass ?? null }, preset.name));
       for (const [key, value] of Object.entries(preset.options)) assert.deepEqual(options[key as keyof TrainCliOptions], value, `${preset.name}: ${key}`);
+    }
+  });
+
+  it("each preset's model takes its dataset's images (padded where the preset pads) and gives one logit per class", () => {
+    for (const preset of PRESETS) {
+      const info = datasetInfo(preset.options.dataset);
+      const [channels, height, width] = info.inputShape;
+      const inputShape: [number, number, number] = preset.options.pad ? [channels, Math.max(height, 32), Math.max(width, 32)] : [channels, height, width];
+      const model = createModel(preset.options.model, { inputShape, numClasses: info.numClasses, width: 1 / 16 });
+      model.eval();
+      const shape = torch.tidy(() => torch.noGrad(() => model.call(torch.zeros([2, ...inputShape])).shape));
+      model.dispose();
+      assert.deepEqual(shape, [2, info.numClasses], preset.name);
     }
   });
 
