@@ -93,7 +93,7 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
 }
 
 /** The run's config.json, two folders up from the checkpoint (RUN/checkpoints/FILE). */
-function readRunConfig(checkpoint: string): CheckpointConfig {
+export function readRunConfig(checkpoint: string): CheckpointConfig {
   if (!existsSync(checkpoint)) throw new AnalysisInputError(checkpoint, 'no such checkpoint file');
   const file = join(runDirOfCheckpoint(checkpoint), RUN_FILE_NAMES.config);
   if (!existsSync(file)) {
@@ -114,7 +114,7 @@ function readRunConfig(checkpoint: string): CheckpointConfig {
 }
 
 /** The `model.`-prefixed tensors of a training state (or a bare state dict) into the model. */
-function loadModelWeights(model: ClassifierModel, checkpoint: string): void {
+export function loadModelWeights(model: ClassifierModel, checkpoint: string): void {
   const { tensors } = load(checkpoint);
   try {
     const prefixed = [...tensors.keys()].some((name) => name.startsWith('model.'));

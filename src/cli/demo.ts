@@ -17,7 +17,7 @@ export const DEMO_SETTINGS = {
   measure: 'paper',
 };
 
-const SUMMARY_KEYS = ['train_error', 'test_error', 'nc1', 'self_duality', 'equinorm_means', 'equiangular_means', 'maxangle_means', 'ncc_mismatch'];
+const SUMMARY_KEYS = ['train_error', 'test_error', 'nc1', 'self_duality', 'equinorm_means', 'equiangular_means', 'maxangle_means', 'ncc_mismatch', 'deepfool_train', 'deepfool_test'];
 
 /** The metrics at epoch 1, at the start of the terminal phase and at the end, as a small table. */
 export function summaryTable(records: EpochRecord[]): string {
@@ -48,7 +48,8 @@ export function register(program: Command): void {
     .option('--device <device>', 'cpu or cuda[:N]', 'cpu')
     .option('--threads <n>', 'intra-op threads', positiveInteger)
     .option('--quiet', 'no progress output', false)
-    .action(async (options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean }) => {
+    .option('--robustness <K>', 'also DeepFool robustness (Figure 8) on K train and K test images at each measured epoch', positiveInteger)
+    .action(async (options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean; robustness?: number }) => {
       const run = new RunDirectory(options.out);
       if (options.fresh) rmSync(options.out, { recursive: true, force: true });
       let resume = false;
@@ -78,6 +79,7 @@ export function register(program: Command): void {
         seed: 0,
         device: options.device,
         threads: options.threads,
+        robustness: options.robustness,
         report: true,
         resume,
         quiet: options.quiet,

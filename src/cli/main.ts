@@ -13,6 +13,8 @@ async function commands(): Promise<Register[]> {
     import('./report.js'),
     import('./serve.js'),
     import('./analyze.js'),
+    import('./robustness.js'),
+    import('./presets.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }

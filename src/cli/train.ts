@@ -4,6 +4,7 @@ import { EXIT_CODES } from '../errors.js';
 import { DEFAULT_LR } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
+import { withPreset } from './preset-options.js';
 import { reportWriter } from './report-writer.js';
 import { RunDirectory } from '../run/run-directory.js';
 
@@ -32,6 +33,7 @@ export interface TrainCliOptions {
   device: string;
   threads?: number;
   report: boolean;
+  robustness?: number;
   resume: boolean;
   quiet: boolean;
 }
@@ -66,6 +68,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
         device: options.device,
         threads: options.threads ?? null,
         report: options.report,
+        robustness: options.robustness ?? null,
       },
       {
         resume: options.resume,
@@ -116,6 +119,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--device <device>', 'cpu or cuda[:N]', 'cpu')
     .option('--threads <n>', 'intra-op threads (default: libtorch\'s)', positiveInteger)
     .option('--no-report', 'do not write report.html at the end')
+    .option('--robustness <K>', 'DeepFool robustness (Figure 8) on K train and K test images at each measured epoch', positiveInteger)
     .option('--quiet', 'no progress output', false);
 }
 
@@ -124,8 +128,9 @@ export function register(program: Command): void {
     .command('train')
     .description('train a network into the terminal phase with the paper\'s protocol, measuring collapse')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoints/, report.html)')
-    .option('--resume', 'continue the run in --out from its last checkpoint', false);
-  addTrainingOptions(command).action(async (options: TrainCliOptions) => {
-    await runTraining(options);
+    .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .option('--preset <name>', "one of the paper's protocols (ncollapse presets lists them); explicit options override it");
+  addTrainingOptions(command).action(async (options: TrainCliOptions & { preset?: string }, self: Command) => {
+    await runTraining(withPreset(options, self));
   });
 }

@@ -96,6 +96,18 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     panels: [{ key: 'ncc_mismatch', title: 'NCC mismatch', logY: false }],
   },
   {
+    id: 'fig8-robustness',
+    title: 'Figure 8: training beyond zero error improves adversarial robustness',
+    caption:
+      'Mean over a fixed random subset of images (train --robustness K) of ||r(x)||₂ / ||x||₂, r the minimal perturbation DeepFool finds (overshoot 0.02, at most 50 steps), and the fraction of the subset DeepFool failed to flip.',
+    section: 'paper',
+    panels: [
+      { key: 'deepfool_train', title: 'Train', logY: false },
+      { key: 'deepfool_test', title: 'Test', logY: false },
+      { key: 'deepfool_failed', title: 'Not flipped', logY: false },
+    ],
+  },
+  {
     id: 'within-class-variability',
     title: 'Within-class variability (other measures)',
     caption: 'Tr(Σ_W)/Tr(Σ_B) and the class-distance normalised variance (CDNV, Galanti et al.).',

@@ -31,6 +31,7 @@ export const checkpointConfigSchema = runConfigSchema.partial({ loss: true, epoc
   depth: z.number().int().positive().nullish(),
   featureDim: z.number().int().positive().nullish(),
   trainSize: z.number().int().nonnegative().optional(),
+  robustness: z.number().int().positive().nullish(),
 });
 export type CheckpointConfig = z.infer<typeof checkpointConfigSchema>;
 

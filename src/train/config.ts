@@ -35,6 +35,8 @@ export const TrainConfigSchema = z.object({
   device: z.string().default('cpu'),
   threads: z.number().int().positive().nullable().default(null),
   report: z.boolean().default(true),
+  /** DeepFool robustness (Figure 8) on this many train and test images at each measured epoch; null: off. */
+  robustness: z.number().int().positive().nullable().default(null),
 });
 
 export type TrainOptions = z.input<typeof TrainConfigSchema>;

@@ -1,6 +1,7 @@
 import { featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse } from '../collapse/index.js';
 import { lastLayerGeometry, type LastLayerGeometry } from '../collapse/last-layer-geometry.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
+import { robustnessMetrics } from '../robustness/measure-robustness.js';
 import * as torch from '../torch/index.js';
 import type { ResolvedConfig } from './config.js';
 import { sequentialBatches, type TensorSplit } from './data-tensors.js';
@@ -98,6 +99,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         metrics.test_error = testPass.errors / testPass.count;
         metrics.test_loss = testPass.lossSum / testPass.count;
       }
+      if (config.robustness !== null && config.model !== 'ufm') Object.assign(metrics, robustnessMetrics(model, { train, test }, config.robustness, config.seed));
       const measurement: EpochMeasurement = { metrics };
       measurement.geometry = lastLayerGeometry(source, weight, config.numClasses);
       if (config.layers && model.blockNames().length > 0) {

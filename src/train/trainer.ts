@@ -1,4 +1,5 @@
 import { releaseScratch } from '../collapse/index.js';
+import { UsageError } from '../errors.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { MultiStepLR, SGD } from '../optim/index.js';
 import * as torch from '../torch/index.js';
@@ -54,6 +55,8 @@ interface Loaded {
 function prepare(settings: TrainConfig): Loaded {
   if (settings.threads) torch.setNumThreads(settings.threads);
   const device = torch.resolveDevice(settings.device);
+  const isUfmRun = settings.dataset === 'ufm' || settings.model === 'ufm';
+  if (isUfmRun && settings.robustness !== null) throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
   const { model, train, test, numClasses, classNames, inputShape, isUfm } = buildRunModelAndData(settings, device);
   const config: ResolvedConfig = {
     ...settings,

@@ -19,11 +19,12 @@ const ALLOWED: Record<string, string[]> = {
   collapse: ['torch', 'nn'],
   data: ['io', 'torch'],
   run: ['io'],
-  train: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run'],
-  analyze: ['torch', 'io', 'nn', 'collapse', 'data', 'run', 'train'],
+  train: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'robustness'],
+  analyze: ['torch', 'io', 'nn', 'collapse', 'data', 'run', 'train', 'robustness'],
   report: ['io', 'run'],
   serve: ['io', 'run', 'report'],
-  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve'],
+  robustness: ['torch', 'nn'],
+  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness'],
 };
 
 const imports = sourceImports(SRC);

@@ -1,0 +1,75 @@
+/** `ncollapse robustness RUN`: the paper's DeepFool measure for a saved model of a run. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { InputFileError, UsageError } from '../errors.js';
+import { robustnessMetrics } from '../robustness/measure-robustness.js';
+import * as torch from '../torch/index.js';
+import { disposeSplit } from '../train/data-tensors.js';
+import { buildRunModelAndData } from '../train/run-model-and-data.js';
+import { loadModelWeights, readRunConfig } from './analyze-checkpoint.js';
+
+export interface CheckpointRobustnessOptions {
+  /** The run directory (config.json, checkpoints/). */
+  run: string;
+  /** A measured epoch (checkpoints/epoch-NNNN.safetensors); default: checkpoints/last.safetensors. */
+  epoch?: number;
+  /** Images per split; default: the run's --robustness, else 200. */
+  samples?: number;
+  device?: string;
+}
+
+export interface CheckpointRobustness {
+  checkpoint: string;
+  samples: number;
+  metrics: Record<string, number>;
+}
+
+export const DEFAULT_ROBUSTNESS_SAMPLES = 200;
+
+/** The checkpoint of a run at an epoch, or its last one; the error for a missing one lists the epochs there are. */
+export function runCheckpoint(run: string, epoch?: number): string {
+  const config = join(run, 'config.json');
+  if (!existsSync(config)) throw new InputFileError(config, 'no such file: RUN must be a run directory written by ncollapse train');
+  const dir = join(run, 'checkpoints');
+  const file = join(dir, epoch === undefined ? 'last.safetensors' : `epoch-${String(epoch).padStart(4, '0')}.safetensors`);
+  if (!existsSync(file)) {
+    const epochs = existsSync(dir) ? readdirSync(dir).flatMap((f) => /^epoch-(\d+)\.safetensors$/.exec(f)?.[1] ?? []).map(Number) : [];
+    throw new InputFileError(file, `no such checkpoint; this run saved the measured epochs ${epochs.length ? epochs.join(', ') : '(none yet)'}`);
+  }
+  return file;
+}
+
+/**
+ * Rebuilds the run's model and data as the trainer did (same dataset options and seed, so the
+ * same images in the subset as `train --robustness`), loads the checkpoint and attacks it.
+ */
+export function checkpointRobustness(options: CheckpointRobustnessOptions): CheckpointRobustness {
+  const checkpoint = runCheckpoint(options.run, options.epoch);
+  const config = readRunConfig(checkpoint);
+  if (config.model === 'ufm') throw new UsageError(`${checkpoint}: an unconstrained-features run has no input images for DeepFool to perturb`);
+  const samples = options.samples ?? config.robustness ?? DEFAULT_ROBUSTNESS_SAMPLES;
+  const device = torch.resolveDevice(options.device ?? 'cpu');
+  const { model, train, test } = buildRunModelAndData(
+    {
+      dataset: config.dataset,
+      dataDir: config.dataDir ?? null,
+      perClass: config.perClass ?? null,
+      pad: config.pad ?? false,
+      seed: config.seed ?? 0,
+      model: config.model,
+      width: config.width ?? null,
+      depth: config.depth ?? null,
+      featureDim: config.featureDim ?? null,
+    },
+    device,
+  );
+  try {
+    loadModelWeights(model, checkpoint);
+    return { checkpoint, samples, metrics: robustnessMetrics(model, { train, test: test! }, samples, config.seed ?? 0) };
+  } finally {
+    disposeSplit(train);
+    if (test) disposeSplit(test);
+    model.dispose();
+  }
+}

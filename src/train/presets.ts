@@ -1,0 +1,91 @@
+/**
+ * The published protocols of Papyan, Han & Donoho (PNAS 2020) as named sets of `train` options.
+ * Every preset also keeps the trainer's defaults, which are the paper's: SGD momentum 0.9, weight
+ * decay 5e-4, batch 128, 350 epochs, lr divided by 10 at 1/3 and 2/3, the authors' 50 measured
+ * epochs, lr 0.0679 for cross-entropy and 0.0184 for MSE (the authors' notebook).
+ * The paper's seventh dataset, ImageNet, has no reader here and so no preset.
+ */
+
+/** The options a preset may set, named as the `train` command's options (commander's camelCase). */
+export interface PresetOptions {
+  dataset: string;
+  model: string;
+  perClass?: number;
+  pad?: boolean;
+  loss?: 'ce' | 'mse';
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  momentum?: number;
+  weightDecay?: number;
+  measure?: string;
+}
+
+export interface Preset {
+  name: string;
+  description: string;
+  options: PresetOptions;
+}
+
+/** What every preset shares: the paper's protocol, written out so that `ncollapse presets` shows it. */
+const PAPER_PROTOCOL = { loss: 'ce', epochs: 350, batchSize: 128, momentum: 0.9, weightDecay: 5e-4, measure: 'paper' } as const;
+
+interface PaperDataset {
+  dataset: string;
+  label: string;
+  /** Balanced training subset per class (the paper trains on balanced subsets). */
+  perClass?: number;
+  /** 28x28 images zero-padded to 32x32, as the authors do for their conv nets on MNIST. */
+  pad: boolean;
+}
+
+const PAPER_DATASETS: PaperDataset[] = [
+  { dataset: 'mnist', label: 'MNIST', perClass: 5000, pad: true },
+  { dataset: 'fashion-mnist', label: 'Fashion-MNIST', perClass: 5000, pad: true },
+  // SVHN's smallest training class has 4659 images.
+  { dataset: 'svhn', label: 'SVHN', perClass: 4600, pad: false },
+  { dataset: 'cifar10', label: 'CIFAR10', perClass: 5000, pad: false },
+  { dataset: 'cifar100', label: 'CIFAR100', perClass: 500, pad: false },
+  { dataset: 'stl10', label: 'STL10', perClass: 500, pad: false },
+];
+
+/**
+ * The paper's three families, with the member of each that this model registry has: the paper
+ * varies the depth by dataset (its Table 1 / SI); here VGG-11 on 28x28 inputs and VGG-13 on the
+ * others, ResNet-18 (ResNet-50 on CIFAR100), and DenseNet-121, the registry's only DenseNet.
+ */
+function familyModel(family: 'vgg' | 'resnet' | 'densenet', dataset: string): string {
+  if (family === 'vgg') return dataset === 'mnist' || dataset === 'fashion-mnist' || dataset === 'svhn' ? 'vgg11' : 'vgg13';
+  if (family === 'resnet') return dataset === 'cifar100' ? 'resnet50' : 'resnet18';
+  return 'densenet121';
+}
+
+function paperPresets(): Preset[] {
+  const presets: Preset[] = [];
+  for (const data of PAPER_DATASETS) {
+    for (const family of ['vgg', 'resnet', 'densenet'] as const) {
+      const model = familyModel(family, data.dataset);
+      presets.push({
+        name: `papyan-${data.dataset}-${family}`,
+        description: `the paper's ${data.label} with ${model}${data.perClass ? `, ${data.perClass} training images per class` : ''}${data.pad ? ', padded to 32x32' : ''}`,
+        options: { dataset: data.dataset, model, ...(data.perClass ? { perClass: data.perClass } : {}), pad: data.pad, ...PAPER_PROTOCOL },
+      });
+    }
+  }
+  return presets;
+}
+
+export const PRESETS: Preset[] = [
+  {
+    name: 'papyan-mnist-resnet18',
+    description: "the authors' notebook: ResNet18 with a 3x3 stem on all of MNIST, 28x28 padded to 32x32 (lr 0.0679 with ce, 0.0184 with mse)",
+    options: { dataset: 'mnist', model: 'resnet18', pad: true, ...PAPER_PROTOCOL },
+  },
+  ...paperPresets(),
+];
+
+export const presetNames = PRESETS.map((p) => p.name);
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
