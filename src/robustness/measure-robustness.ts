@@ -5,9 +5,15 @@
  */
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import * as torch from '../torch/index.js';
-import type { TensorSplit } from '../train/data-tensors.js';
 import { deepFool, type DeepFoolOptions } from './deepfool.js';
 import { robustnessSubset } from './robustness-subset.js';
+
+/** The images and labels of one split (the trainer's LabelledImages fits). */
+export interface LabelledImages {
+  inputs: torch.Tensor;
+  labels: torch.Tensor;
+  count: number;
+}
 
 export interface SplitRobustness {
   /** Mean of ||r|| / ||x|| over the images DeepFool flipped; NaN when it flipped none. */
@@ -22,7 +28,7 @@ export interface RobustnessOptions extends DeepFoolOptions {
 }
 
 /** DeepFool on the given images of a split, through a model that must already be in eval mode. */
-export function splitRobustness(model: ClassifierModel, split: TensorSplit, indices: number[], options: RobustnessOptions = {}): SplitRobustness {
+export function splitRobustness(model: ClassifierModel, split: LabelledImages, indices: number[], options: RobustnessOptions = {}): SplitRobustness {
   const batchSize = options.batchSize ?? 100;
   let ratioSum = 0;
   let flippedCount = 0;
@@ -64,7 +70,7 @@ export function withFrozenModel<T>(model: ClassifierModel, fn: () => T): T {
 /** The metrics.jsonl keys: deepfool_train, deepfool_test (each left out when nothing was flipped) and deepfool_failed. */
 export function robustnessMetrics(
   model: ClassifierModel,
-  splits: { train: TensorSplit; test?: TensorSplit },
+  splits: { train: LabelledImages; test?: LabelledImages },
   samples: number,
   seed: number,
   options: RobustnessOptions = {},

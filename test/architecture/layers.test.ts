@@ -23,7 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   analyze: ['torch', 'io', 'nn', 'collapse', 'data', 'run', 'train', 'robustness'],
   report: ['io', 'run'],
   serve: ['io', 'run', 'report'],
-  robustness: ['torch', 'nn'],
+  robustness: ['torch', 'nn', 'data'],
   cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness'],
 };
 
