@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Command } from 'commander';
 
 import { readJsonLines, type EpochRecord } from '../train/run-directory.js';
+import { removeOwnRun } from './fresh-run.js';
 import { positiveInteger } from './option-parsers.js';
 import { runTraining, type TrainCliOptions } from './train.js';
 
@@ -50,7 +51,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output', false)
     .action(async (options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean }) => {
       const statusFile = join(options.out, 'status.json');
-      if (options.fresh) rmSync(options.out, { recursive: true, force: true });
+      if (options.fresh) for (const removed of removeOwnRun(options.out)) console.log(`--fresh: removed ${removed}`);
       let resume = false;
       if (existsSync(join(options.out, 'config.json'))) {
         const state = existsSync(statusFile) ? (JSON.parse(readFileSync(statusFile, 'utf8')) as { state: string }).state : 'interrupted';

@@ -1,8 +1,10 @@
 import { type Command, Option } from 'commander';
 
-import { DEFAULT_LR } from '../train/config.js';
+import { EXIT_CODES } from '../errors.js';
+import { DEFAULT_LR, type TrainOptions } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
+import { explicitTrainOptions } from './explicit-options.js';
 import { reportWriter } from './report-writer.js';
 
 export interface TrainCliOptions {
@@ -34,8 +36,8 @@ export interface TrainCliOptions {
   quiet: boolean;
 }
 
-/** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 when interrupted. */
-export async function runTraining(options: TrainCliOptions): Promise<TrainResult | undefined> {
+/** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 (SIGINT) or 143 (SIGTERM) when interrupted. */
+export async function runTraining(options: TrainCliOptions, explicit?: Partial<TrainOptions>): Promise<TrainResult | undefined> {
   try {
     const result = await train(
       {
@@ -67,6 +69,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
       },
       {
         resume: options.resume,
+        explicit,
         quiet: options.quiet,
         handleSignals: true,
         writeReport: options.report ? reportWriter : undefined,
@@ -74,7 +77,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
     );
     if (result.state === 'interrupted') {
       console.error(`interrupted: checkpoint written to ${result.runDir}/checkpoints/last.safetensors; continue with --resume --out ${result.runDir}`);
-      process.exitCode = 130;
+      process.exitCode = result.signal === 'SIGTERM' ? EXIT_CODES.sigterm : EXIT_CODES.sigint;
     } else if (result.reportPath) {
       console.log(`report: ${result.reportPath}`);
     }
@@ -123,7 +126,7 @@ export function register(program: Command): void {
     .description('train a network into the terminal phase with the paper\'s protocol, measuring collapse')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoints/, report.html)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false);
-  addTrainingOptions(command).action(async (options: TrainCliOptions) => {
-    await runTraining(options);
+  addTrainingOptions(command).action(async (options: TrainCliOptions, self: Command) => {
+    await runTraining(options, explicitTrainOptions(self));
   });
 }

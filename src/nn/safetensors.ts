@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 
+import { NcollapseError } from '../errors.js';
 import { type AnyTypedArray, type DType, type Tensor, tensor, tidy } from '../torch/index.js';
 import { writeAll, writeFileAtomically } from '../util/atomic-file.js';
 
@@ -51,7 +52,7 @@ interface Entry {
 }
 
 /** An error about one file: the message starts with the file's path. */
-export class SafetensorsError extends Error {
+export class SafetensorsError extends NcollapseError {
   readonly file: string;
   constructor(file: string, problem: string, options?: { cause?: unknown }) {
     super(`${file}: ${problem}`, options);

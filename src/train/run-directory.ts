@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { atomicWriteFile } from '../util/atomic-file.js';
+import { makeDirectory } from '../util/make-directory.js';
 
 export type RunState = 'running' | 'finished' | 'diverged' | 'interrupted';
 
@@ -51,7 +52,7 @@ export class RunDirectory {
   }
 
   create(): void {
-    mkdirSync(this.checkpointDir, { recursive: true });
+    makeDirectory(this.checkpointDir);
   }
 
   hasRun(): boolean {

@@ -4,14 +4,18 @@ import type { ClassifierModel } from '../nn/models/classifier.js';
 import { createModel } from '../nn/models/registry.js';
 import { MultiStepLR, SGD } from '../optim/index.js';
 import * as torch from '../torch/index.js';
-import { type CheckpointProgress, loadCheckpoint, saveCheckpoint } from './checkpoint-state.js';
+import { UsageError } from '../errors.js';
+import { type CheckpointProgress, saveCheckpoint } from './checkpoint-state.js';
 import { defaultMilestones, DEFAULT_LR, parseTrainOptions, type ResolvedConfig, type TrainConfig, type TrainOptions } from './config.js';
 import { disposeSplit, gatherBatch, indexSplit, shuffledBatchIndices, splitToTensors, type TensorSplit } from './data-tensors.js';
 import { trainingLoss } from './loss.js';
 import { type EpochMeasurement, measureEpoch, NonFiniteOutputError } from './measure-epoch.js';
 import { createProgress } from './progress.js';
 import { RunDirectory, type EpochRecord } from './run-directory.js';
+import { resumeSettings } from './resume-options.js';
+import { loadResumePoint } from './resume-point.js';
 import { measureEpochs } from './schedule.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 import { type UfmData, ufmLabels } from './ufm-data.js';
 
 export const NCOLLAPSE_VERSION = '0.1.0';
@@ -27,6 +31,10 @@ export interface TrainControl {
   handleSignals?: boolean;
   /** Writes the report at the end (injected so that training does not depend on the report code). */
   writeReport?: (runDir: string) => Promise<string>;
+  /** With resume: the options the user gave explicitly (resume-options.ts says what becomes of them). */
+  explicit?: Partial<TrainOptions>;
+  /** Where notices go (a checkpoint passed over, an option ignored); stderr by default. */
+  notice?: (line: string) => void;
 }
 
 export interface TrainResult {
@@ -35,6 +43,8 @@ export interface TrainResult {
   records: EpochRecord[];
   tptEpoch: number | null;
   state: 'finished' | 'interrupted';
+  /** The signal that interrupted the run. */
+  signal?: NodeJS.Signals;
   reportPath?: string;
 }
 
@@ -124,9 +134,13 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function train(options: TrainOptions, control: TrainControl = {}): Promise<TrainResult> {
   const run = new RunDirectory(String(options.out));
   let settings: TrainConfig;
+  const notice = control.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  let extended = false;
   if (control.resume) {
     if (!run.hasRun()) throw new Error(`--resume: ${run.configFile} does not exist; there is no run to resume in ${run.root}`);
-    settings = parseTrainOptions(run.readConfig() as TrainOptions, run.configFile);
+    const resumed = resumeSettings(parseTrainOptions(run.readConfig() as TrainOptions, run.configFile), control.explicit ?? {}, run.configFile);
+    resumed.notices.forEach(notice);
+    ({ settings, extended } = resumed);
   } else {
     if (run.hasRun()) {
       throw new Error(`${run.root} already holds a run (${run.configFile}); use --resume to continue it or choose another --out`);
@@ -135,15 +149,24 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   }
 
   const { config, train: trainSplit, test: testSplit, model } = prepare(settings);
+  // Checked before the run directory is made, so that a failed start leaves nothing behind.
+  const batchesPerEpoch = Math.floor(trainSplit.count / config.batchSize);
+  if (batchesPerEpoch === 0) {
+    model.dispose();
+    disposeSplit(trainSplit);
+    if (testSplit) disposeSplit(testSplit);
+    throw new UsageError(`--batch-size ${config.batchSize} is larger than the ${trainSplit.count} training samples (incomplete batches are skipped)`);
+  }
   const optimizer = new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
   const scheduler = new MultiStepLR(optimizer, { milestones: config.lrMilestones, gamma: config.lrGamma });
   const measured = new Set(config.measureEpochs);
   let progressState: CheckpointProgress = { epoch: 0, batchesDone: 0, seconds: 0, tptEpoch: null };
 
   if (control.resume) {
-    const file = run.lastCheckpoint;
-    progressState = loadCheckpoint(file, { model, optimizer, scheduler });
+    for (const file of removeStaleTemporaries([run.root, run.checkpointDir])) notice(`removed ${file}, left by a write that was killed`);
+    progressState = loadResumePoint(run, { model, optimizer, scheduler }, config.epochs, notice).progress;
     config.createdAt = String(run.readConfig().createdAt ?? config.createdAt);
+    if (extended) run.writeConfig(config);
     run.truncateAfter(progressState.epoch);
   } else {
     run.create();
@@ -151,8 +174,10 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   }
 
   let interrupted = false;
-  const onSignal = () => {
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
     interrupted = true;
+    signal = received;
   };
   if (control.handleSignals) {
     process.on('SIGINT', onSignal);
@@ -160,10 +185,6 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   }
 
   const progress = createProgress(config.epochs, process.stderr, control.quiet);
-  const batchesPerEpoch = Math.floor(trainSplit.count / config.batchSize);
-  if (batchesPerEpoch === 0) {
-    throw new Error(`--batch-size ${config.batchSize} is larger than the ${trainSplit.count} training samples (incomplete batches are skipped)`);
-  }
   let { tptEpoch, seconds } = progressState;
   const records: EpochRecord[] = run.readMetrics();
   const status = (state: 'running' | 'finished' | 'diverged' | 'interrupted', epoch: number, message: string | null = null) =>
@@ -215,7 +236,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
           progress.stop();
           status('interrupted', epoch - 1, `interrupted during epoch ${epoch}; continue with --resume`);
           torch.dispose(batches);
-          return { runDir: run.root, config, records, tptEpoch, state: 'interrupted' };
+          return { runDir: run.root, config, records, tptEpoch, state: 'interrupted', signal };
         }
       }
       torch.dispose(batches);
@@ -248,6 +269,12 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
       }
       progress.endEpoch(summary);
       status('running', epoch);
+    }
+    if (progressState.epoch < config.epochs && !measured.has(config.epochs)) {
+      // An unmeasured last epoch (--measure none, or a list that ends early): the trained model is kept all the same.
+      const state = { epoch: config.epochs, batchesDone: 0, seconds, tptEpoch };
+      saveCheckpoint(run.checkpointFor(config.epochs), { model, optimizer, scheduler }, state);
+      saveCheckpoint(run.lastCheckpoint, { model, optimizer, scheduler }, state);
     }
     progress.stop();
     status('finished', config.epochs);

@@ -1,4 +1,5 @@
 import { basename, extname } from 'node:path';
+import { NcollapseError } from '../../errors.js';
 import { readNpy } from '../../data/npy.js';
 import { readNpz } from '../../data/npz.js';
 import { loadSafetensors } from '../../nn/safetensors.js';
@@ -22,7 +23,7 @@ export interface AnalysisArrays {
 }
 
 /** An input file problem: the message names the file and the array. */
-export class AnalysisInputError extends Error {
+export class AnalysisInputError extends NcollapseError {
   constructor(where: { file: string; name: string } | string, problem: string) {
     super(typeof where === 'string' ? `${where}: ${problem}` : `${where.file}, array '${where.name}': ${problem}`);
     this.name = 'AnalysisInputError';
