@@ -163,6 +163,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   let progressState: CheckpointProgress = { epoch: 0, batchesDone: 0, seconds: 0, tptEpoch: null };
 
   if (control.resume) {
+    run.create();
     for (const file of removeStaleTemporaries([run.root, run.checkpointDir])) notice(`removed ${file}, left by a write that was killed`);
     progressState = loadResumePoint(run, { model, optimizer, scheduler }, config.epochs, notice).progress;
     config.createdAt = String(run.readConfig().createdAt ?? config.createdAt);
@@ -284,7 +285,11 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
     // Leave a truthful status behind: the run is not running any more, and can be resumed.
     if (!(error instanceof TrainingDivergedError)) {
       const epoch = records.length > 0 ? records[records.length - 1]!.epoch : progressState.epoch;
-      status('interrupted', epoch, `stopped by an error: ${(error as Error).message}`);
+      try {
+        status('interrupted', epoch, `stopped by an error: ${(error as Error).message}`);
+      } catch {
+        // The status cannot be written either (a full disk): the first error is the one to report.
+      }
     }
     throw error;
   } finally {
