@@ -23,6 +23,17 @@ const REASONS: Record<string, string> = {
   EEXIST: 'a file of that name is in the way',
 };
 
+/** The folder's stats, or undefined when it is not there (a file higher up gives ENOTDIR: not there either). */
+function existing(path: string, folder: string) {
+  try {
+    return statSync(folder, { throwIfNoEntry: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOTDIR') return undefined;
+    throw new OutputDirectoryError(path, `cannot look at ${folder}: ${REASONS[code] ?? (error as Error).message}`, { cause: error });
+  }
+}
+
 /**
  * `mkdir -p` that always ends. Node's own recursive mkdirSync loops forever where the kernel
  * answers ENOENT for a folder that cannot be made (under /proc, for one), and reports a read-only
@@ -34,7 +45,7 @@ export function makeDirectory(path: string): void {
   const missing: string[] = [];
   let current = target;
   for (;;) {
-    const stats = statSync(current, { throwIfNoEntry: false });
+    const stats = existing(path, current);
     if (stats !== undefined) {
       if (!stats.isDirectory()) throw new OutputDirectoryError(path, `${current} exists and is not a folder`);
       break;

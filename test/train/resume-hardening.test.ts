@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { UsageError } from '../../src/errors.js';
 import type { TrainOptions } from '../../src/train/config.js';
 import { ResumeError } from '../../src/train/resume-point.js';
+import { OutputDirectoryError } from '../../src/util/make-directory.js';
 import { train } from '../../src/train/trainer.js';
 
 // Tiny seeded runs: the Gaussian mixture and a narrow MLP, a few epochs, every epoch measured.
@@ -135,4 +136,8 @@ test('temporary files of killed writes are removed on --resume; those of a live 
   assert.equal(existsSync(live), true, 'the writer process is alive');
   assert.equal(existsSync(unrelated), true, 'not a name of ours');
   assert.match(notices.join('\n'), /removed .*tmp-999999999-0a1b2c, left by a write that was killed/);
+});
+
+test('--out where no folder can be made (under /proc) fails at once with the path, instead of spinning', async () => {
+  await assert.rejects(run({ ...options('proc'), out: '/proc/ncollapse-run/x' }), (error: unknown) => error instanceof OutputDirectoryError && /\/proc\/ncollapse-run\/x: cannot create the output folder/.test(error.message));
 });
