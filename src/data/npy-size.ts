@@ -19,7 +19,7 @@ export function npyImpliedSize(prefix: Uint8Array): number | undefined {
   let count = 1;
   for (const part of shape.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const value = Number(part.replace(/L$/, ''));
-    if (!Number.isSafeInteger(value) || value < 0) return undefined;
+    if (!/^\d+L?$/.test(part) || !Number.isSafeInteger(value)) return undefined;
     count *= value;
   }
   const size = dataStart + count * itemSize;
