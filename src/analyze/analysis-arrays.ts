@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { readNpy } from '../io/npy.js';
-import { readNpz } from '../io/npz.js';
+import { npzArrayNames, readNpz } from '../io/npz.js';
 import { loadSafetensors } from '../io/safetensors.js';
 import { dispose } from '../torch/index.js';
 import { NcollapseError } from '../errors.js';
@@ -40,11 +40,11 @@ export interface ArrayNames {
 
 /** The arrays of one .npz or .safetensors archive. */
 export function readArchive(file: string, names: ArrayNames): AnalysisArrays {
-  const arrays = readArrays(file);
+  const { arrays, available } = readArrays(file, [names.features, names.labels, names.weight, names.bias]);
   const take = (name: string, required: boolean): SourceArray | undefined => {
     const array = arrays.get(name);
     if (array === undefined && required) {
-      throw new AnalysisInputError(file, `no array '${name}'; the file has ${[...arrays.keys()].map((k) => `'${k}'`).join(', ') || 'no arrays'}`);
+      throw new AnalysisInputError(file, `no array '${name}'; the file has ${available.map((k) => `'${k}'`).join(', ') || 'no arrays'}`);
     }
     return array;
   };
@@ -71,15 +71,19 @@ export function readNpyFiles(files: { features: string; labels: string; weight?:
   };
 }
 
-function readArrays(file: string): Map<string, SourceArray> {
+/** The arrays among `wanted` that the file holds (an .npz inflates only those), and the names of all its arrays. */
+function readArrays(file: string, wanted: string[]): { arrays: Map<string, SourceArray>; available: string[] } {
   const extension = extname(file).toLowerCase();
   if (extension === '.npz') {
-    return new Map([...readNpz(file)].map(([name, array]) => [name, { file, name, dtype: array.dtype, shape: array.shape, data: array.data }]));
+    const available = npzArrayNames(file);
+    const only = wanted.filter((name) => available.includes(name));
+    const arrays = new Map([...readNpz(file, { only })].map(([name, array]) => [name, { file, name, dtype: array.dtype, shape: array.shape, data: array.data }]));
+    return { arrays, available };
   }
   if (extension === '.safetensors') {
     const { tensors } = loadSafetensors(file);
     try {
-      return new Map([...tensors].map(([name, t]) => [name, { file, name, dtype: t.dtype, shape: t.shape, data: t.data() }]));
+      return { arrays: new Map([...tensors].map(([name, t]) => [name, { file, name, dtype: t.dtype, shape: t.shape, data: t.data() }])), available: [...tensors.keys()] };
     } finally {
       dispose([...tensors.values()]);
     }

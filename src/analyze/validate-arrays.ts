@@ -1,4 +1,5 @@
 import { type AnalysisArrays, AnalysisInputError, type SourceArray } from './analysis-arrays.js';
+import { labelValues } from './label-values.js';
 
 const FLOAT_DTYPES = new Set(['float32', 'float64']);
 const INTEGER_DTYPES = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64']);
@@ -29,7 +30,7 @@ export function validateAnalysisArrays(arrays: AnalysisArrays): ValidatedArrays 
   if (labels.shape[0] !== samples) {
     fail(labels, `has ${labels.shape[0]} labels but ${features.file}, array '${features.name}' has ${samples} samples: the lengths must match`);
   }
-  const values = Int32Array.from(labels.data as ArrayLike<number | bigint>, (v) => Number(v));
+  const values = labelValues(labels);
   let largest = -1;
   values.forEach((v, i) => {
     if (v < 0) fail(labels, `label ${v} at index ${i} is negative; labels must lie in 0..C-1`);

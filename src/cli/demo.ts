@@ -1,9 +1,10 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Command } from 'commander';
 
 import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
+import { removeOwnRun } from './fresh-run.js';
 import { positiveInteger } from './option-parsers.js';
 import { runTraining, type TrainCliOptions } from './train.js';
 
@@ -51,7 +52,7 @@ export function register(program: Command): void {
     .option('--robustness <K>', 'also DeepFool robustness (Figure 8) on K train and K test images at each measured epoch', positiveInteger)
     .action(async (options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean; robustness?: number }) => {
       const run = new RunDirectory(options.out);
-      if (options.fresh) rmSync(options.out, { recursive: true, force: true });
+      if (options.fresh) for (const removed of removeOwnRun(options.out)) console.log(`--fresh: removed ${removed}`);
       let resume = false;
       if (run.hasRun()) {
         const state = run.readStatus()?.state ?? 'interrupted';

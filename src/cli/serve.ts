@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { UsageError } from '../errors.js';
 import { Command, InvalidArgumentError } from 'commander';
 
 function port(value: string): number {
@@ -15,6 +16,7 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)', port, 8080)
     .action(async (runsDir: string, options: { port: number }) => {
       const { startDashboard } = await import('../serve/index.js');
+      if (existsSync(runsDir) && !statSync(runsDir).isDirectory()) throw new UsageError(`${runsDir} is a file, not a folder of run directories`);
       if (!existsSync(runsDir)) console.error(`ncollapse serve: ${runsDir} does not exist yet; its runs will show when it does`);
       const dashboard = await startDashboard({ runsDir, port: options.port });
       console.log(`ncollapse dashboard: ${dashboard.url} (runs in ${runsDir}; Ctrl-C to stop)`);

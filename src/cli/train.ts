@@ -1,9 +1,10 @@
 import { type Command, Option } from 'commander';
 
 import { EXIT_CODES } from '../errors.js';
-import { DEFAULT_LR } from '../train/config.js';
+import { DEFAULT_LR, type TrainOptions } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
+import { explicitTrainOptions } from './explicit-options.js';
 import { withPreset } from './preset-options.js';
 import { reportWriter } from './report-writer.js';
 import { RunDirectory } from '../run/run-directory.js';
@@ -38,8 +39,8 @@ export interface TrainCliOptions {
   quiet: boolean;
 }
 
-/** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 when interrupted. */
-export async function runTraining(options: TrainCliOptions): Promise<TrainResult | undefined> {
+/** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 (SIGINT) or 143 (SIGTERM) when interrupted. */
+export async function runTraining(options: TrainCliOptions, explicit?: Partial<TrainOptions>): Promise<TrainResult | undefined> {
   try {
     const result = await train(
       {
@@ -72,6 +73,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
       },
       {
         resume: options.resume,
+        explicit,
         quiet: options.quiet,
         handleSignals: true,
         writeReport: options.report ? reportWriter : undefined,
@@ -79,7 +81,7 @@ export async function runTraining(options: TrainCliOptions): Promise<TrainResult
     );
     if (result.state === 'interrupted') {
       console.error(`interrupted: checkpoint written to ${new RunDirectory(result.runDir).lastCheckpoint}; continue with --resume --out ${result.runDir}`);
-      process.exitCode = EXIT_CODES.sigint;
+      process.exitCode = result.signal === 'SIGTERM' ? EXIT_CODES.sigterm : EXIT_CODES.sigint;
     } else if (result.reportPath) {
       console.log(`report: ${result.reportPath}`);
     }
@@ -131,6 +133,6 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .option('--preset <name>', "one of the paper's protocols (ncollapse presets lists them); explicit options override it");
   addTrainingOptions(command).action(async (options: TrainCliOptions & { preset?: string }, self: Command) => {
-    await runTraining(withPreset(options, self));
+    await runTraining(withPreset(options, self), explicitTrainOptions(self));
   });
 }

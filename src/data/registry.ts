@@ -121,7 +121,7 @@ export function datasetInfo(name: string, options: Pick<LoadDatasetOptions, 'cif
 
 function checkName(name: string): DatasetName {
   if (!(datasetNames as readonly string[]).includes(name)) {
-    throw new DatasetError(name, `unknown dataset, expected one of ${datasetNames.join(', ')}`);
+    throw new DatasetError(name, `unknown dataset, expected one of ${datasetNames.join(', ')} or ufm (the unconstrained features model)`);
   }
   return name as DatasetName;
 }

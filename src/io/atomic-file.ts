@@ -2,6 +2,8 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 
+import { pauseBeforeRename } from './write-pause.js';
+
 /**
  * Writes a file so that a reader, or a crash, sees either the old content or the new, never a
  * part: the bytes go to `<file>.tmp-<pid>-<random>`, which is fsynced and then renamed over the
@@ -16,6 +18,7 @@ export function writeFileAtomically(file: string, write: (fd: number) => void): 
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
+    pauseBeforeRename();
     renameSync(temporary, file);
   } catch (error) {
     try {

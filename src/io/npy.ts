@@ -179,7 +179,7 @@ function parseHeader(text: string, source: string): NpyHeader {
     .map((part) => {
       // NumPy on Python 2 wrote longs as "3L".
       const value = Number(part.replace(/L$/, ''));
-      if (!Number.isInteger(value) || value < 0) {
+      if (!/^\d+L?$/.test(part) || !Number.isSafeInteger(value)) {
         throw new DatasetError(source, `shape (${shapeText}) has ${JSON.stringify(part)}, expected non-negative integers`);
       }
       return value;

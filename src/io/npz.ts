@@ -1,7 +1,8 @@
-import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { DatasetError } from '../errors.js';
 import { readDataFile } from './files.js';
 import { parseNpy, type NpyArray } from './npy.js';
+import { npyImpliedSize } from './npy-size.js';
+import { listZipMembers, readZipMember } from './zip-members.js';
 
 /**
  * NumPy's .npz: a zip archive with one .npy file per array, stored (np.savez) or deflated
@@ -12,9 +13,6 @@ export interface NpzReadOptions {
   /** Only decode these arrays (names without ".npy"); a missing one is an error. */
   only?: string[];
 }
-
-const ZIP_STORED = 0;
-const ZIP_DEFLATED = 8;
 
 /** Reads an .npz file from disk. */
 export function readNpz(path: string, options: NpzReadOptions = {}): Map<string, NpyArray> {
@@ -27,25 +25,12 @@ export function parseNpz(bytes: Uint8Array, file: string, options: NpzReadOption
     throw new DatasetError(file, 'no zip signature "PK" at the start, expected an .npz archive (a zip of .npy files)');
   }
   const wanted = options.only ? new Set(options.only.map(memberFileName)) : undefined;
-  const seen: string[] = [];
-  let members: Record<string, Uint8Array>;
-  try {
-    members = unzipSync(bytes, {
-      filter: (info: UnzipFileInfo) => {
-        seen.push(info.name);
-        if (wanted && !wanted.has(info.name)) return false;
-        if (info.compression !== ZIP_STORED && info.compression !== ZIP_DEFLATED) {
-          throw new DatasetError(
-            `${file}, member ${info.name}`,
-            `zip compression method ${info.compression}, expected stored (0) or deflated (8) as np.savez and np.savez_compressed write`,
-          );
-        }
-        return true;
-      },
-    });
-  } catch (error) {
-    if (error instanceof DatasetError) throw error;
-    throw new DatasetError(file, `not a readable zip archive (${(error as Error).message}), expected an .npz file`);
+  const listed = listZipMembers(bytes, file);
+  const seen = listed.map((member) => member.name);
+  const members: Record<string, Uint8Array> = {};
+  for (const member of listed) {
+    if ((wanted && !wanted.has(member.name)) || member.name.endsWith('/')) continue;
+    members[member.name] = readZipMember(bytes, member, `${file}, member ${member.name}`, npyImpliedSize);
   }
   if (wanted) {
     for (const name of wanted) {
@@ -63,6 +48,11 @@ export function parseNpz(bytes: Uint8Array, file: string, options: NpzReadOption
     arrays.set(arrayName(name), parseNpy(data, `${file}, member ${name}`));
   }
   return arrays;
+}
+
+/** The names of the arrays in an .npz (from its zip directory; nothing is inflated). */
+export function npzArrayNames(path: string): string[] {
+  return listZipMembers(readDataFile(path), path).filter((m) => !m.name.endsWith('/')).map((m) => arrayName(m.name));
 }
 
 /** Reads one array of an .npz by name (without ".npy"). */

@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { makeDirectory } from '../io/make-directory.js';
 import { readJsonLines } from './json-lines.js';
 import { EPOCH_CHECKPOINT_PATTERN, epochCheckpointName, LAST_CHECKPOINT_NAME, RUN_FILE_NAMES } from './run-files.js';
 import { epochRecordSchema, runStatusSchema, type EpochRecord, type RunStatus, type RunStatusRecord } from './run-schema.js';
@@ -43,7 +44,7 @@ export class RunDirectory {
   }
 
   create(): void {
-    mkdirSync(this.checkpointDir, { recursive: true });
+    makeDirectory(this.checkpointDir);
   }
 
   hasRun(): boolean {

@@ -8,6 +8,7 @@ import { RunCache } from './run-cache.js';
 import { RunWatcher } from './run-watcher.js';
 import { hasDotSegment, resolveFileInside } from './safe-path.js';
 import { SseHub } from './sse.js';
+import { parseRunList } from './run-list.js';
 import { StaticFiles } from './static-assets.js';
 
 /** The dashboard listens on the loopback interface only: it is a local tool, not a web service. */
@@ -116,8 +117,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     if (rawPath === '/api/runs') return sendJson(res, 200, await cache.summaries());
     if (rawPath === '/api/figures') {
-      const names = (query.get('runs') ?? '').split(',').filter((n) => n !== '');
-      return sendJson(res, 200, await figuresResponse(cache, names));
+      const list = parseRunList(query.get('runs'));
+      if (!list.ok) return sendText(res, 400, list.error);
+      return sendJson(res, 200, await figuresResponse(cache, list.names));
     }
     if (rawPath === '/api/geometry') {
       const body = await geometryResponse(cache, query.get('run') ?? '');

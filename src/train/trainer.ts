@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { MultiStepLR, SGD } from '../optim/index.js';
 import * as torch from '../torch/index.js';
-import { type CheckpointProgress, loadCheckpoint, saveCheckpoint } from './checkpoint-state.js';
+import { type CheckpointProgress, saveCheckpoint } from './checkpoint-state.js';
 import { defaultMilestones, DEFAULT_LR, parseTrainOptions, type ResolvedConfig, type TrainConfig, type TrainOptions } from './config.js';
 import { disposeSplit, gatherBatch, shuffledBatchIndices, type TensorSplit } from './data-tensors.js';
 import { trainingLoss } from './loss.js';
@@ -11,7 +11,10 @@ import { type EpochMeasurement, measureEpoch, NonFiniteOutputError } from './mea
 import { createProgress } from './progress.js';
 import { buildRunModelAndData } from './run-model-and-data.js';
 import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
+import { resumeSettings } from './resume-options.js';
+import { loadResumePoint } from './resume-point.js';
 import { measureEpochs } from './schedule.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 import { EXIT_CODES, NcollapseError } from '../errors.js';
 import { TrainingSetupError } from './training-setup-error.js';
 
@@ -28,6 +31,10 @@ export interface TrainControl {
   handleSignals?: boolean;
   /** Writes the report at the end (injected so that training does not depend on the report code). */
   writeReport?: (runDir: string) => Promise<string>;
+  /** With resume: the options the user gave explicitly (resume-options.ts says what becomes of them). */
+  explicit?: Partial<TrainOptions>;
+  /** Where notices go (a checkpoint passed over, an option ignored); stderr by default. */
+  notice?: (line: string) => void;
 }
 
 export interface TrainResult {
@@ -36,6 +43,8 @@ export interface TrainResult {
   records: EpochRecord[];
   tptEpoch: number | null;
   state: 'finished' | 'interrupted';
+  /** The signal that interrupted the run. */
+  signal?: NodeJS.Signals;
   reportPath?: string;
 }
 
@@ -94,9 +103,13 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function train(options: TrainOptions, control: TrainControl = {}): Promise<TrainResult> {
   const run = new RunDirectory(String(options.out));
   let settings: TrainConfig;
+  const notice = control.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  let extended = false;
   if (control.resume) {
     if (!run.hasRun()) throw new TrainingSetupError(`--resume: ${run.configFile} does not exist; there is no run to resume in ${run.root}`);
-    settings = parseTrainOptions(run.readConfig() as TrainOptions, run.configFile);
+    const resumed = resumeSettings(parseTrainOptions(run.readConfig() as TrainOptions, run.configFile), control.explicit ?? {}, run.configFile);
+    resumed.notices.forEach(notice);
+    ({ settings, extended } = resumed);
   } else {
     if (run.hasRun()) {
       throw new TrainingSetupError(`${run.root} already holds a run (${run.configFile}); use --resume to continue it or choose another --out`);
@@ -105,15 +118,25 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   }
 
   const { config, train: trainSplit, test: testSplit, model } = prepare(settings);
+  // Checked before the run directory is made, so that a failed start leaves nothing behind.
+  const batchesPerEpoch = Math.floor(trainSplit.count / config.batchSize);
+  if (batchesPerEpoch === 0) {
+    model.dispose();
+    disposeSplit(trainSplit);
+    if (testSplit) disposeSplit(testSplit);
+    throw new TrainingSetupError(`--batch-size ${config.batchSize} is larger than the ${trainSplit.count} training samples (incomplete batches are skipped)`);
+  }
   const optimizer = new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
   const scheduler = new MultiStepLR(optimizer, { milestones: config.lrMilestones, gamma: config.lrGamma });
   const measured = new Set(config.measureEpochs);
   let progressState: CheckpointProgress = { epoch: 0, batchesDone: 0, seconds: 0, tptEpoch: null };
 
   if (control.resume) {
-    const file = run.lastCheckpoint;
-    progressState = loadCheckpoint(file, { model, optimizer, scheduler });
+    run.create();
+    for (const file of removeStaleTemporaries([run.root, run.checkpointDir])) notice(`removed ${file}, left by a write that was killed`);
+    progressState = loadResumePoint(run, { model, optimizer, scheduler }, config.epochs, notice).progress;
     config.createdAt = String(run.readConfig().createdAt ?? config.createdAt);
+    if (extended) run.writeConfig(config);
     run.truncateAfter(progressState.epoch);
   } else {
     run.create();
@@ -121,8 +144,10 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   }
 
   let interrupted = false;
-  const onSignal = () => {
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
     interrupted = true;
+    signal = received;
   };
   if (control.handleSignals) {
     process.on('SIGINT', onSignal);
@@ -130,10 +155,6 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   }
 
   const progress = createProgress(config.epochs, process.stderr, control.quiet);
-  const batchesPerEpoch = Math.floor(trainSplit.count / config.batchSize);
-  if (batchesPerEpoch === 0) {
-    throw new TrainingSetupError(`--batch-size ${config.batchSize} is larger than the ${trainSplit.count} training samples (incomplete batches are skipped)`);
-  }
   let { tptEpoch, seconds } = progressState;
   const records: EpochRecord[] = run.readMetrics();
   const status = (state: 'running' | 'finished' | 'diverged' | 'interrupted', epoch: number, message: string | null = null) =>
@@ -185,7 +206,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
           progress.stop();
           status('interrupted', epoch - 1, `interrupted during epoch ${epoch}; continue with --resume`);
           torch.dispose(batches);
-          return { runDir: run.root, config, records, tptEpoch, state: 'interrupted' };
+          return { runDir: run.root, config, records, tptEpoch, state: 'interrupted', signal };
         }
       }
       torch.dispose(batches);
@@ -219,6 +240,12 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
       progress.endEpoch(summary);
       status('running', epoch);
     }
+    if (progressState.epoch < config.epochs && !measured.has(config.epochs)) {
+      // An unmeasured last epoch (--measure none, or a list that ends early): the trained model is kept all the same.
+      const state = { epoch: config.epochs, batchesDone: 0, seconds, tptEpoch };
+      saveCheckpoint(run.checkpointFor(config.epochs), { model, optimizer, scheduler }, state);
+      saveCheckpoint(run.lastCheckpoint, { model, optimizer, scheduler }, state);
+    }
     progress.stop();
     status('finished', config.epochs);
     const reportPath = control.writeReport ? await control.writeReport(run.root) : undefined;
@@ -227,7 +254,11 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
     // Leave a truthful status behind: the run is not running any more, and can be resumed.
     if (!(error instanceof TrainingDivergedError)) {
       const epoch = records.length > 0 ? records[records.length - 1]!.epoch : progressState.epoch;
-      status('interrupted', epoch, `stopped by an error: ${(error as Error).message}`);
+      try {
+        status('interrupted', epoch, `stopped by an error: ${(error as Error).message}`);
+      } catch {
+        // The status cannot be written either (a full disk): the first error is the one to report.
+      }
     }
     throw error;
   } finally {

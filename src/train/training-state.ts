@@ -1,6 +1,7 @@
 import type { LRScheduler, LRSchedulerState, Optimizer, ParamGroupState } from '../optim/index.js';
 import type { Tensor } from '../torch/index.js';
 import type { Module } from '../nn/module.js';
+import { CHECKSUMS_KEY, tensorChecksums, verifyTensorChecksums } from './tensor-checksums.js';
 import { loadSafetensors, type SafetensorsContents, SafetensorsError, saveSafetensors } from '../io/safetensors.js';
 
 export { SafetensorsError, type SafetensorsContents } from '../io/safetensors.js';
@@ -27,7 +28,8 @@ export function load(file: string): SafetensorsContents {
  *     optimizer.state.<i>.<key>             the optimiser's per-parameter state, i the index in
  *                                           its flat parameter list (SGD: momentum_buffer)
  *   __metadata__ (each value a JSON text, as safetensors metadata must be strings)
- *     format                                "ncollapse.training-state.v1"
+ *     format                                "ncollapse.training-state.v2"
+ *     ncollapse.sha256                      SHA-256 of each tensor (tensor-checksums.ts)
  *     optimizer.param_groups                optimizer.stateDict().paramGroups: lr, momentum, ...
  *     scheduler                             scheduler.stateDict(), when a scheduler was given
  *     extra                                 the caller's JSON-able extras (epoch, seeds, ...)
@@ -35,7 +37,9 @@ export function load(file: string): SafetensorsContents {
  * From Python: `load_file(f)` gives the tensors; strip `model.` for `model.load_state_dict`;
  * `safe_open(f, "pt").metadata()` gives the metadata.
  */
-export const TRAINING_STATE_FORMAT = 'ncollapse.training-state.v1';
+export const TRAINING_STATE_FORMAT = 'ncollapse.training-state.v2';
+/** v1 is v2 without the checksums (tensor-checksums.ts); such files still load, unchecked. */
+const TRAINING_STATE_V1 = 'ncollapse.training-state.v1';
 
 const MODEL_PREFIX = 'model.';
 const OPTIMIZER_PREFIX = 'optimizer.';
@@ -59,6 +63,7 @@ export function saveTrainingState(file: string, state: TrainingState): void {
     extra: JSON.stringify(state.extra ?? {}),
   };
   if (state.scheduler !== undefined) metadata.scheduler = JSON.stringify(state.scheduler.stateDict());
+  metadata[CHECKSUMS_KEY] = tensorChecksums(tensors);
   // The tensors are the live ones, not copies: nothing to release.
   saveSafetensors(tensors, file, metadata);
 }
@@ -81,7 +86,8 @@ export function loadTrainingState(file: string, target: Omit<TrainingState, 'ext
     const fail = (problem: string): never => {
       throw new SafetensorsError(file, `not a training state: ${problem}`);
     };
-    if (metadata.format !== TRAINING_STATE_FORMAT) fail(`format is ${JSON.stringify(metadata.format)}, expected "${TRAINING_STATE_FORMAT}"`);
+    if (metadata.format === TRAINING_STATE_FORMAT) verifyTensorChecksums(file, tensors, metadata);
+    else if (metadata.format !== TRAINING_STATE_V1) fail(`format is ${JSON.stringify(metadata.format)}, expected "${TRAINING_STATE_FORMAT}"`);
     const json = (key: string): unknown => {
       const text = metadata[key];
       if (text === undefined) fail(`no '${key}' in the metadata`);

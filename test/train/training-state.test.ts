@@ -124,7 +124,7 @@ test('the file holds model.*, optimizer.* and JSON metadata, readable as a plain
     ]);
     assert.equal(tensors.get('model.batches_seen')!.dtype, 'int64');
     assert.deepEqual(tensors.get('model.hidden.weight')!.toArray(), run.model.hidden.weight.toArray());
-    assert.deepEqual(Object.keys(metadata).sort(), ['extra', 'format', 'optimizer.param_groups', 'scheduler']);
+    assert.deepEqual(Object.keys(metadata).sort(), ['extra', 'format', 'ncollapse.sha256', 'optimizer.param_groups', 'scheduler']);
     assert.deepEqual(JSON.parse(metadata['optimizer.param_groups']!), [
       { lr: 0.2, momentum: 0.9, dampening: 0, weightDecay: 5e-4, nesterov: false, maximize: false, initialLr: 0.2, params: [0, 1, 2, 3] },
     ]);
