@@ -60,3 +60,10 @@ if [ ! -f "$addon" ] || [ -n "$(find native/src native/binding.gyp native/find-l
     exit 1
   }
 fi
+
+# bin/ncollapse runs the compiled JavaScript in dist/ and refuses one older than src/.
+built=dist/src/cli/main.js
+if [ ! -f "$built" ] || [ -n "$(find src tsconfig.json tsconfig.build.json -newer "$built" 2>/dev/null | head -1)" ]; then
+  echo "setup: compiling the TypeScript into dist/" >&2
+  npm run --silent build
+fi

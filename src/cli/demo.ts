@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { Command } from 'commander';
 
-import { readJsonLines, type EpochRecord } from '../train/run-directory.js';
+import type { EpochRecord } from '../train/run-directory.js';
 import { positiveInteger } from './option-parsers.js';
 import { runTraining, type TrainCliOptions } from './train.js';
 
@@ -55,6 +55,7 @@ export function register(program: Command): void {
       if (existsSync(join(options.out, 'config.json'))) {
         const state = existsSync(statusFile) ? (JSON.parse(readFileSync(statusFile, 'utf8')) as { state: string }).state : 'interrupted';
         if (state === 'finished') {
+          const { readJsonLines } = await import('../train/run-directory.js');
           console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
           console.log(summaryTable(readJsonLines(join(options.out, 'metrics.jsonl'))));
           const report = join(options.out, 'report.html');

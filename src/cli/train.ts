@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 
-import { DEFAULT_LR } from '../train/config.js';
-import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
+import { DEFAULT_LR } from '../train/default-lr.js';
+import type { TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
 import { reportWriter } from './report-writer.js';
 
@@ -36,6 +36,8 @@ export interface TrainCliOptions {
 
 /** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 when interrupted. */
 export async function runTraining(options: TrainCliOptions): Promise<TrainResult | undefined> {
+  // Loaded when a run starts, not at the top: the trainer loads libtorch, which --help never needs.
+  const { train, TrainingDivergedError } = await import('../train/trainer.js');
   try {
     const result = await train(
       {
