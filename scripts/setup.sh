@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ncollapse needs on a Debian machine, skipping whatever is already there:
 # libtorch (unless $LIBTORCH or LIBTORCH_USE_PYTORCH=1 points elsewhere), the Fashion-MNIST
-# files, the npm dependencies and the native addon. Usage: scripts/setup.sh [--test]
+# files, the npm dependencies, the native addon and the compiled JavaScript (dist/). Usage: scripts/setup.sh [--test]
 # (--test also installs Chromium for the browser tests and NumPy for an interoperability test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
