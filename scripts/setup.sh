@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ncollapse needs on a Debian machine, skipping whatever is already there:
 # libtorch (unless $LIBTORCH or LIBTORCH_USE_PYTORCH=1 points elsewhere), the Fashion-MNIST
-# files, the npm dependencies and the native addon. Usage: scripts/setup.sh [--test]
+# files, the npm dependencies, the native addon and the compiled JavaScript (dist/). Usage: scripts/setup.sh [--test]
 # (--test also installs Chromium for the browser tests and NumPy for an interoperability test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,4 +59,11 @@ if [ ! -f "$addon" ] || [ -n "$(find native/src native/binding.gyp native/find-l
     echo "setup: the native build failed (full log: /tmp/ncollapse-native-build.log)" >&2
     exit 1
   }
+fi
+
+# bin/ncollapse runs the compiled JavaScript in dist/ and refuses one older than src/.
+built=dist/src/cli/main.js
+if [ ! -f "$built" ] || [ -n "$(find src tsconfig.json tsconfig.build.json -newer "$built" 2>/dev/null | head -1)" ]; then
+  echo "setup: compiling the TypeScript into dist/" >&2
+  npm run --silent build
 fi

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 
 import type { Command } from 'commander';
 
-import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
-import { removeOwnRun } from './fresh-run.js';
+import type { EpochRecord } from '../run/run-directory.js';
 import { positiveInteger } from './option-parsers.js';
 import { runTraining, type TrainCliOptions } from './train.js';
 
@@ -51,13 +50,16 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output', false)
     .option('--robustness <K>', 'also DeepFool robustness (Figure 8) on K train and K test images at each measured epoch', positiveInteger)
     .action(async (options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean; robustness?: number }) => {
+      // Loaded when the command runs: --help must not pay for the run module's schemas.
+      const { RunDirectory } = await import('../run/run-directory.js');
+      const { removeOwnRun } = await import('./fresh-run.js');
       const run = new RunDirectory(options.out);
       if (options.fresh) for (const removed of removeOwnRun(options.out)) console.log(`--fresh: removed ${removed}`);
       let resume = false;
       if (run.hasRun()) {
         const state = run.readStatus()?.state ?? 'interrupted';
         if (state === 'finished') {
-          console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
+              console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
           console.log(summaryTable(run.readMetrics()));
           const report = run.reportFile;
           if (existsSync(report)) console.log(`report: ${report}`);

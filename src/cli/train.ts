@@ -1,13 +1,13 @@
 import { type Command, Option } from 'commander';
 
 import { EXIT_CODES } from '../errors.js';
-import { DEFAULT_LR, type TrainOptions } from '../train/config.js';
-import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
+import { DEFAULT_LR } from '../train/default-lr.js';
+import type { TrainOptions } from '../train/config.js';
+import type { TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
 import { explicitTrainOptions } from './explicit-options.js';
 import { withPreset } from './preset-options.js';
 import { reportWriter } from './report-writer.js';
-import { RunDirectory } from '../run/run-directory.js';
 
 export interface TrainCliOptions {
   out: string;
@@ -41,6 +41,9 @@ export interface TrainCliOptions {
 
 /** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 (SIGINT) or 143 (SIGTERM) when interrupted. */
 export async function runTraining(options: TrainCliOptions, explicit?: Partial<TrainOptions>): Promise<TrainResult | undefined> {
+  // Loaded when a run starts, not at the top: the trainer loads libtorch, which --help never needs.
+  const { train, TrainingDivergedError } = await import('../train/trainer.js');
+  const { RunDirectory } = await import('../run/run-directory.js');
   try {
     const result = await train(
       {

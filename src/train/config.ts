@@ -2,8 +2,7 @@ import { z } from 'zod';
 import type { CheckpointConfig, RunConfig } from '../run/run-schema.js';
 import { TrainingSetupError } from './training-setup-error.js';
 
-/** The learning rates of the authors' notebook for each loss. */
-export const DEFAULT_LR = { ce: 0.0679, mse: 0.0184 } as const;
+export { DEFAULT_LR } from './default-lr.js';
 
 /**
  * Every setting of a training run. Defaults are the paper's protocol (Papyan, Han & Donoho 2020):

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeArrays } from '../../src/analyze/analyze-arrays.js';
+import { COLLAPSE_METRIC_KEYS } from '../../src/collapse/index.js';
+import { goldenCases, goldenTolerance } from '../collapse/golden.js';
+import { assertClose } from '../helpers/assert-close.js';
+
+const golden = goldenCases().find((c) => c.name === 'partly_collapsed')!;
+const [N, p] = golden.shape;
+const C = golden.numClasses;
+
+test('analyzeArrays on typed arrays with shapes gives the PyTorch golden values, every key in order', () => {
+  const result = analyzeArrays(
+    {
+      features: { data: Float32Array.from(golden.features), shape: [N, p] },
+      labels: BigInt64Array.from(golden.labels, BigInt),
+      weight: { data: Float64Array.from(golden.weight), shape: [C, p] },
+      bias: Float64Array.from(golden.bias),
+    },
+    { weightDecay: golden.weightDecay },
+  );
+  assert.deepEqual([result.samples, result.dim, result.numClasses], [N, p, C]);
+  assert.deepEqual(Object.keys(result.metrics), [...COLLAPSE_METRIC_KEYS]);
+  for (const [key, expected] of Object.entries(golden.expected)) assertClose(result.metrics[key as keyof typeof result.metrics], expected, key, goldenTolerance());
+});
+
+test('analyzeArrays on plain lists of rows gives the same numbers as on typed arrays', () => {
+  const rows = (flat: number[], columns: number) => Array.from({ length: flat.length / columns }, (_, i) => flat.slice(i * columns, (i + 1) * columns));
+  const fromRows = analyzeArrays({ features: rows(golden.features, p), labels: golden.labels, weight: rows(golden.weight, p), bias: golden.bias });
+  const fromTyped = analyzeArrays({
+    features: { data: Float64Array.from(golden.features), shape: [N, p] },
+    labels: Int32Array.from(golden.labels),
+    weight: { data: Float64Array.from(golden.weight), shape: [C, p] },
+    bias: Float64Array.from(golden.bias),
+  });
+  assert.deepEqual(fromRows, fromTyped);
+  assert.equal(fromRows.metrics.lnc1, undefined, 'no weight decay, no MSE decomposition');
+});
+
+test('analyzeArrays on a simplex with spread along one axis: the analytic NC1 and a collapsed geometry', () => {
+  // Unit class means at 90, 210 and 330 degrees (Sigma_B = I/2), samples at +-0.1 along x (Sigma_W = 0.01 e1 e1^T).
+  const vertex = (degrees: number) => [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
+  const means = [vertex(90), vertex(210), vertex(330)];
+  const features = means.flatMap(([x, y]) => [[x! - 0.1, y!], [x! + 0.1, y!]]);
+  const { metrics } = analyzeArrays({ features, labels: [0, 0, 1, 1, 2, 2], weight: means }, { covariance: 'projected' });
+  assertClose(metrics.nc1, 0.02 / 3, 'nc1', goldenTolerance(1e-12));
+  assertClose(metrics.nc1_trace_ratio, 0.01, 'nc1_trace_ratio', goldenTolerance(1e-12));
+  for (const key of ['equinorm_means', 'equiangular_means', 'maxangle_means', 'self_duality', 'train_error'] as const) assertClose(metrics[key], 0, key, goldenTolerance());
+  assert.equal(metrics.webb_lowe_distance, undefined, "'projected' leaves out what needs the p x p covariance");
+});
+
+test('analyzeArrays names the array and what was expected when the input is wrong', () => {
+  const features = [[0, 1], [1, 0], [2, 2]];
+  assert.throws(() => analyzeArrays({ features: [[0, 1], [1]], labels: [0, 1] }), /^AnalysisInputError: analyzeArrays, array 'features': row 1 has 1 values but row 0 has 2$/m);
+  assert.throws(() => analyzeArrays({ features: { data: new Float64Array(5), shape: [3, 2] }, labels: [0, 1, 1] }), /array 'features': shape \(3, 2\) needs 6 values, got 5/);
+  assert.throws(() => analyzeArrays({ features, labels: [0, 1.5, 1] }), /array 'labels': labels must be integers, got float64/);
+  assert.throws(() => analyzeArrays({ features, labels: [0, -1, 1] }), /array 'labels': label -1 at index 1 is negative/);
+  assert.throws(() => analyzeArrays({ features, labels: [0, 1] }), /array 'labels': has 2 labels but analyzeArrays, array 'features' has 3 samples/);
+  assert.throws(() => analyzeArrays({ features, labels: [0, 1, 1] }, { weightDecay: 5e-4 }), /analyzeArrays: weightDecay needs the classifier weight/);
+});
