@@ -9,8 +9,8 @@ import { rankBatchIndices } from './sampler.js';
  * Data-parallel training over a process group, the way PyTorch's DistributedDataParallel does it
  * by default: the same initial parameters and buffers on every rank (broadcast from rank 0), each
  * rank's share of the global batch, gradients averaged over ranks after backward. BatchNorm keeps
- * per-rank batch statistics and running statistics (DDP's default; no SyncBatchNorm), and
- * checkpoints hold rank 0's running statistics.
+ * per-rank batch statistics (DDP's default; no SyncBatchNorm); its running statistics are rank
+ * 0's wherever they are used (measurement, checkpoints), as DDP's broadcast_buffers makes them.
  */
 export class DataParallel {
   readonly group: ProcessGroup;
@@ -55,7 +55,18 @@ export class DataParallel {
 
   /** Every rank takes rank 0's parameters and buffers. */
   syncModule(model: Module): void {
-    const tensors = [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)];
+    this.broadcastFromZero([...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
+  }
+
+  /**
+   * Every rank takes rank 0's buffers (BatchNorm running statistics), as DDP's broadcast_buffers:
+   * before a measurement, so that every rank's features are rank 0's network's.
+   */
+  syncBuffers(model: Module): void {
+    this.broadcastFromZero(model.namedBuffers().map(([, b]) => b));
+  }
+
+  private broadcastFromZero(tensors: torch.Tensor[]): void {
     // Detached views share the storage and keep autograd out of the in-place write.
     const views = tensors.map((t) => t.detach());
     try {
