@@ -1,9 +1,14 @@
+import type { ClassifierModel } from '../nn/models/classifier.js';
 import type { Module } from '../nn/module.js';
+import type { ResolvedConfig } from '../train/config.js';
+import type { TensorSplit } from '../train/data-tensors.js';
+import { type EpochMeasurement, measureEpoch } from '../train/measure-epoch.js';
 import * as torch from '../torch/index.js';
 import { type DistributedEnvironment, distributedEnvironment } from './environment.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_BUCKET_BYTES, ProcessGroup } from './process-group.js';
 import { rankBatchIndices } from './sampler.js';
+import { groupReducer } from './shard-reducer.js';
 
 /**
  * Data-parallel training over a process group, the way PyTorch's DistributedDataParallel does it
@@ -91,6 +96,28 @@ export class DataParallel {
       });
       this.group.allReduceMean(grads, bucketBytes);
     });
+  }
+
+  /** This rank's contiguous share of a split (views, to dispose): the ranks' shards cover it once. */
+  shard(split: TensorSplit): TensorSplit {
+    const start = Math.floor((this.rank * split.count) / this.worldSize);
+    const end = Math.floor(((this.rank + 1) * split.count) / this.worldSize);
+    return { inputs: split.inputs.narrow(0, start, end - start), labels: split.labels.narrow(0, start, end - start), count: end - start };
+  }
+
+  /**
+   * measureEpoch on every rank's shard with the sums and accumulators merged by all-reduce: each
+   * rank gets the metrics of all the data, as one process would measure them (METRICS.md).
+   */
+  measure(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig): EpochMeasurement {
+    this.syncBuffers(model);
+    const trainShard = this.shard(train);
+    const testShard = test && this.shard(test);
+    try {
+      return measureEpoch(model, trainShard, testShard, config, groupReducer(this.group));
+    } finally {
+      torch.dispose([trainShard.inputs, trainShard.labels, testShard?.inputs, testShard?.labels]);
+    }
   }
 
   /** True on every rank when it is true on any (a stop request seen by one rank stops all at the same step). */

@@ -1,4 +1,4 @@
-import { type FeatureBatch, featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse } from '../collapse/index.js';
+import { type FeatureBatch, featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse, type ShardReducer } from '../collapse/index.js';
 import { lastLayerGeometry, type LastLayerGeometry } from '../collapse/last-layer-geometry.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import * as torch from '../torch/index.js';
@@ -81,13 +81,30 @@ function streamedFeatures(model: ClassifierModel, split: TensorSplit): FeatureSo
   };
 }
 
-/** Everything measured at one epoch: losses, errors, every collapse metric, layer-wise collapse, geometry. */
-export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig): EpochMeasurement {
+/** The sums of a pass over every shard (`shards`: the splits are this rank's shards of the data). */
+function reducePass(pass: ForwardPass, shards: ShardReducer | undefined): ForwardPass {
+  if (!shards) return pass;
+  const totals = torch.tensor([pass.lossSum, pass.errors, pass.count], { dtype: 'float64' });
+  try {
+    shards.sum(totals);
+    const [lossSum, errors, count] = totals.toArray() as [number, number, number];
+    return { ...pass, lossSum, errors, count };
+  } finally {
+    totals.dispose();
+  }
+}
+
+/**
+ * Everything measured at one epoch: losses, errors, every collapse metric, layer-wise collapse,
+ * geometry. With `shards`, train and test are this rank's shards, and every sum and accumulator is
+ * merged across ranks, so each rank gets the metrics of all the data.
+ */
+export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig, shards?: ShardReducer): EpochMeasurement {
   const wasTraining = model.training;
   model.eval();
   try {
     const featureBytes = train.count * model.featureDim * 4;
-    const pass = forwardPass(model, train, config.loss, featureBytes <= FEATURE_MEMORY_BUDGET_BYTES);
+    const pass = reducePass(forwardPass(model, train, config.loss, featureBytes <= FEATURE_MEMORY_BUDGET_BYTES), shards);
     if (!Number.isFinite(pass.lossSum)) {
       pass.features?.dispose();
       throw new NonFiniteOutputError(`the network's training loss is ${pass.lossSum / pass.count} (non-finite outputs)`);
@@ -102,6 +119,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         bias,
         // The MSE decomposition is defined for runs trained with MSE loss and weight decay.
         weightDecay: config.loss === 'mse' && config.weightDecay > 0 ? config.weightDecay : undefined,
+        shards,
       });
       const loss = pass.lossSum / pass.count;
       const metrics: Record<string, number> = {
@@ -110,16 +128,17 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         ...orderedMetrics(collapse),
       };
       if (test) {
-        const testPass = forwardPass(model, test, config.loss, false);
+        const testPass = reducePass(forwardPass(model, test, config.loss, false), shards);
         metrics.test_error = testPass.errors / testPass.count;
         metrics.test_loss = testPass.lossSum / testPass.count;
       }
       const measurement: EpochMeasurement = { metrics };
-      measurement.geometry = lastLayerGeometry(source, weight, config.numClasses);
+      measurement.geometry = lastLayerGeometry(source, weight, config.numClasses, shards);
       if (config.layers && model.blockNames().length > 0) {
         measurement.layers = measureLayerwiseCollapse(model, () => sequentialBatches(train, MEASURE_BATCH), {
           numClasses: config.numClasses,
           pool: config.pool,
+          shards,
         });
       }
       return measurement;

@@ -245,8 +245,7 @@ async function trainRank(options: TrainOptions, control: TrainControl, dp: DataP
       if (measured.has(epoch)) {
         let measurement: EpochMeasurement;
         try {
-          dp?.syncBuffers(model);
-          measurement = measureEpoch(model, trainSplit, testSplit, config);
+          measurement = dp ? dp.measure(model, trainSplit, testSplit, config) : measureEpoch(model, trainSplit, testSplit, config);
         } catch (error) {
           if (error instanceof NonFiniteOutputError) diverged(`at the measurement after epoch ${epoch}, ${error.message}`, epoch);
           throw error;

@@ -44,7 +44,26 @@ describe('ncollapse launch', () => {
       for (const [key, value] of Object.entries(record)) if (typeof value === 'number') assert.ok(Number.isFinite(value), `${key} = ${value}`);
     }
     assert.equal(JSON.parse(readFileSync(join(parallel, 'status.json'), 'utf8')).state, 'finished');
-    assert.ok(existsSync(join(parallel, 'checkpoints', 'epoch-0003.safetensors')));
+    // The ranks measured their shards and merged them: one process measuring the saved network
+    // (rank 0's, BatchNorm statistics included) on all the data finds the same values. The
+    // features are float32 from other batch compositions, hence 1e-7 rather than measure.test's 1e-9.
+    const analyzed = await runCli(['analyze', '--checkpoint', join(parallel, 'checkpoints', 'epoch-0003.safetensors'), '--layers', '--json']);
+    assert.equal(analyzed.code, 0, analyzed.stderr);
+    const alone = JSON.parse(analyzed.stdout) as Record<string, unknown> & { layers: Record<string, number>[] };
+    const close = (a: unknown, b: unknown, what: string) =>
+      assert.ok(Math.abs((a as number) - (b as number)) <= 1e-7 * Math.max(1, Math.abs(b as number)), `${what}: ${a} (merged) vs ${b} (one process)`);
+    const last = got[2]! as Record<string, unknown> & { layers: Record<string, number>[] };
+    let compared = 0;
+    for (const [key, value] of Object.entries(alone)) {
+      if (typeof value !== 'number') continue;
+      close(last[key], value, key);
+      compared++;
+    }
+    assert.ok(compared >= 18, `only ${compared} metrics compared`);
+    assert.equal(last.layers.length, alone.layers.length);
+    alone.layers.forEach((layer, i) => {
+      for (const key of ['nc1', 'nc1_trace_ratio', 'cdnv', 'ncc_accuracy']) close(last.layers[i]![key], layer[key], `layer ${layer.name} ${key}`);
+    });
   });
 
   it('after one rank is killed the run stops, and --resume (with 2 ranks) finishes it', { timeout: 240_000 }, async () => {
