@@ -37,6 +37,7 @@ export class DataParallel {
       backend: environment.backend,
       timeoutMs: environment.timeoutMs,
       glooInterface: environment.glooInterface,
+      device: environment.backend === 'nccl' ? `cuda:${environment.localRank}` : 'cpu',
     });
     return new DataParallel(group, environment);
   }
@@ -50,6 +51,14 @@ export class DataParallel {
   /** Only rank 0 writes the run directory, checkpoints and progress. */
   get isWriter(): boolean {
     return this.group.rank === 0;
+  }
+
+  /**
+   * Any CUDA device means this rank's own GPU, cuda:LOCAL_RANK, as under torchrun (so a resumed
+   * run whose config.json says rank 0's cuda:0 still spreads over the GPUs).
+   */
+  deviceFor(requested: string): string {
+    return requested.startsWith('cuda') ? `cuda:${this.environment.localRank}` : requested;
   }
 
   checkBatchSize(batchSize: number): void {

@@ -18,6 +18,8 @@ export interface ProcessGroupOptions {
   timeoutMs?: number;
   /** The network interface Gloo binds to (GLOO_SOCKET_IFNAME); else the host's own address. */
   glooInterface?: string;
+  /** NCCL: this rank's GPU (cuda:LOCAL_RANK); CPU tensors given to a collective go through it. */
+  device?: string;
 }
 
 /** The c10d backends this addon was built with (gloo, and nccl with a CUDA libtorch). */
@@ -43,10 +45,12 @@ export class ProcessGroup {
   readonly worldSize: number;
   readonly backend: 'gloo' | 'nccl';
   readonly timeoutMs: number;
+  readonly device: string;
   private handle: GroupHandle | undefined;
 
-  private constructor(handle: GroupHandle, rank: number, worldSize: number, backend: 'gloo' | 'nccl', timeoutMs: number) {
+  private constructor(handle: GroupHandle, rank: number, worldSize: number, backend: 'gloo' | 'nccl', timeoutMs: number, device: string) {
     this.handle = handle;
+    this.device = device;
     this.rank = rank;
     this.worldSize = worldSize;
     this.backend = backend;
@@ -76,7 +80,7 @@ export class ProcessGroup {
     const handle = wrapErrors(`rank ${rank} of ${worldSize} could not join the ${backend} process group over ${where}`, () =>
       native.distInitProcessGroup(native_options),
     );
-    return new ProcessGroup(handle, rank, worldSize, backend, timeoutMs);
+    return new ProcessGroup(handle, rank, worldSize, backend, timeoutMs, options.device ?? (backend === 'nccl' ? `cuda:${rank}` : 'cpu'));
   }
 
   private get group(): GroupHandle {
@@ -91,6 +95,17 @@ export class ProcessGroup {
 
   /** In place: the tensor becomes the reduction over all ranks. */
   allReduce(tensor: Tensor, op: ReduceOp = 'sum'): void {
+    if (this.backend === 'nccl' && tensor.device === 'cpu') {
+      // NCCL reduces GPU memory only: small CPU tensors (counters, flags) make a round trip.
+      const moved = tensor.to(this.device);
+      try {
+        this.allReduce(moved, op);
+        tensor.copy_(moved);
+      } finally {
+        moved.dispose();
+      }
+      return;
+    }
     wrapErrors('all-reduce', () => native.distAllReduce(this.group, tensor.handle, op));
   }
 

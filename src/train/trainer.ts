@@ -147,7 +147,10 @@ async function trainRank(options: TrainOptions, control: TrainControl, dp: DataP
     settings = parseTrainOptions(options);
   }
 
-  dp?.checkBatchSize(settings.batchSize);
+  if (dp) {
+    dp.checkBatchSize(settings.batchSize);
+    settings = { ...settings, device: dp.deviceFor(settings.device) };
+  }
   const { config, train: trainSplit, test: testSplit, model } = prepare(settings);
   const optimizer = new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
   const scheduler = new MultiStepLR(optimizer, { milestones: config.lrMilestones, gamma: config.lrGamma });
