@@ -45,8 +45,11 @@ export function firstSlurmHost(nodelist: string): string {
  * variables (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT; `ncollapse launch` sets them)
  * come first; else srun's (SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID, the first host of
  * SLURM_JOB_NODELIST, and a port derived from SLURM_JOB_ID unless MASTER_PORT is set).
+ * NCOLLAPSE_DISTRIBUTED=0 ignores them all (a batch script of a multi-task job that runs one
+ * process without srun still sees SLURM_NTASKS).
  */
 export function distributedEnvironment(env: Env = process.env): DistributedEnvironment | undefined {
+  if (env.NCOLLAPSE_DISTRIBUTED === '0') return undefined;
   const timeoutMs = env.NCOLLAPSE_DIST_TIMEOUT === undefined ? DEFAULT_TIMEOUT_MS : integer(env, 'NCOLLAPSE_DIST_TIMEOUT', 1) * 1000;
   const backendName = env.NCOLLAPSE_DIST_BACKEND ?? 'gloo';
   if (backendName !== 'gloo' && backendName !== 'nccl') {

@@ -28,6 +28,7 @@ describe('distributed environment', () => {
     assert.equal(env?.masterAddr, 'gpu07');
     assert.equal(env?.masterPort, 20000 + (123456 % 20000));
     assert.equal(distributedEnvironment({ SLURM_PROCID: '0', SLURM_NTASKS: '1' }), undefined);
+    assert.equal(distributedEnvironment({ SLURM_PROCID: '0', SLURM_NTASKS: '4', NCOLLAPSE_DISTRIBUTED: '0' }), undefined);
   });
 
   it('names the variable and what was expected when a value is bad', () => {
