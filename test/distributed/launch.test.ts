@@ -91,6 +91,23 @@ describe('ncollapse launch', () => {
     assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).state, 'finished');
   });
 
+  it('a single-process run killed mid-way resumes as 2 ranks (checkpoints do not depend on the world size)', { timeout: 180_000 }, async () => {
+    const out = join(root, 'grown');
+    const { child, done } = startCli(['train', ...JOB, '--epochs', '4', '--measure', 'all', '--out', out]);
+    try {
+      await waitFor(() => metricLines(join(out, 'metrics.jsonl')) >= 1, 120_000, 'the first measured epoch');
+      child.kill('SIGKILL');
+      await done;
+    } finally {
+      child.kill('SIGKILL');
+    }
+    assert.ok(metricLines(join(out, 'metrics.jsonl')) < 4, 'the run finished before it was killed');
+    const resumed = await runCli(['launch', '--nproc', '2', 'train', '--resume', '--quiet', '--out', out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch), [1, 2, 3, 4]);
+    assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).state, 'finished');
+  });
+
   it('ranks started by srun (SLURM_PROCID, SLURM_NTASKS, SLURM_JOB_NODELIST) train together, without launch', { timeout: 180_000 }, async () => {
     const out = join(root, 'slurm');
     const port = await freePort();
