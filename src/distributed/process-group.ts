@@ -32,7 +32,9 @@ function wrapErrors<T>(what: string, fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof DistributedError) throw error;
-    throw new DistributedError(`${what}: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    // The addon's collective errors already name the collective, the rank and the world.
+    throw new DistributedError(message.startsWith('c10d ') ? message : `${what}: ${message}`, { cause: error });
   }
 }
 
