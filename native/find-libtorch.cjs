@@ -3,7 +3,7 @@
 //   1. $LIBTORCH (a folder with include/ and lib/; $LIBTORCH_INCLUDE / $LIBTORCH_LIB override),
 //   2. $LIBTORCH_USE_PYTORCH=1: the libtorch inside python3's `torch` package (CUDA builds too),
 //   3. the system install (Debian's libtorch-dev).
-// Usage: node find-libtorch.cjs include|libs|defines|json|check
+// Usage: node find-libtorch.cjs include|libs|defines|distributed-include|distributed-defines|json|check
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -115,6 +115,41 @@ function locate() {
   return found;
 }
 
+function findHeader(dirs, relative) {
+  return dirs.find((dir) => fs.existsSync(path.join(dir, relative)));
+}
+
+/**
+ * Which c10d backends the addon can be built with: Gloo when libtorch ships its ProcessGroupGloo
+ * header and the gloo headers are found (Debian: libgloo-dev), NCCL when libtorch has CUDA, its
+ * ProcessGroupNCCL header and nccl.h are found. NCOLLAPSE_NCCL=0 leaves NCCL out.
+ */
+function distributedBuild(found) {
+  const c10d = path.join('torch', 'csrc', 'distributed', 'c10d');
+  const system = ['/usr/include', '/usr/local/include'];
+  const cudaHome = process.env.CUDA_HOME || '/usr/local/cuda';
+  const extra = [process.env.GLOO_INCLUDE_DIR, process.env.NCCL_INCLUDE_DIR, path.join(cudaHome, 'include')].filter(Boolean);
+  const searched = found.includeDirs.concat(extra, system);
+  const backends = [];
+  const includeDirs = [];
+  const add = (dir) => {
+    if (dir !== undefined && !found.includeDirs.includes(dir) && !includeDirs.includes(dir)) includeDirs.push(dir);
+  };
+  const gloo = findHeader(searched, path.join('gloo', 'algorithm.h'));
+  if (findHeader(found.includeDirs, path.join(c10d, 'ProcessGroupGloo.hpp')) && gloo) {
+    backends.push('gloo');
+    add(gloo);
+  }
+  const nccl = findHeader(searched, 'nccl.h');
+  const cuda = findHeader(searched, 'cuda_runtime_api.h');
+  if (found.cuda && process.env.NCOLLAPSE_NCCL !== '0' && findHeader(found.includeDirs, path.join(c10d, 'ProcessGroupNCCL.hpp')) && nccl && cuda) {
+    backends.push('nccl');
+    add(nccl);
+    add(cuda);
+  }
+  return { backends, includeDirs };
+}
+
 function main() {
   const what = process.argv[2] || 'json';
   const found = locate();
@@ -137,11 +172,17 @@ function main() {
         `_GLIBCXX_USE_CXX11_ABI=${found.abi}`,
       );
       break;
+    case 'distributed-include':
+      process.stdout.write(distributedBuild(found).includeDirs.join(' '));
+      break;
+    case 'distributed-defines':
+      process.stdout.write(distributedBuild(found).backends.map((b) => `USE_C10D_${b.toUpperCase()}`).join(' '));
+      break;
     case 'check':
       process.stdout.write(`libtorch ${found.version} from ${found.source} (${found.libDir})${found.cuda ? ', with CUDA' : ''}\n`);
       break;
     default:
-      process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...found, distributedBackends: distributedBuild(found).backends }, null, 2)}\n`);
   }
 }
 

@@ -34,6 +34,11 @@ command -v python3 >/dev/null || missing+=(python3)
 if [ -z "${LIBTORCH:-}" ] && [ "${LIBTORCH_USE_PYTORCH:-}" != 1 ] && [ ! -f /usr/include/ATen/ATen.h ]; then
   missing+=(libtorch-dev)
 fi
+# Debian's libtorch exports c10d's Gloo process group, but its header needs the gloo headers:
+# the addon's distributed training (native/src/distributed.cc) is built with them.
+if [ -z "${LIBTORCH:-}" ] && [ "${LIBTORCH_USE_PYTORCH:-}" != 1 ] && [ ! -f /usr/include/gloo/algorithm.h ]; then
+  missing+=(libgloo-dev)
+fi
 [ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
 # Debian's libtorch calls the system BLAS, which is the slow reference implementation unless an
 # optimised one is installed: OpenBLAS makes the MLP train about 25 times faster (npm run bench).

@@ -14,6 +14,7 @@ void registerReduceShape(Napi::Env env, Napi::Object exports);
 void registerNnOps(Napi::Env env, Napi::Object exports);
 void registerLinalg(Napi::Env env, Napi::Object exports);
 void registerAutograd(Napi::Env env, Napi::Object exports);
+void registerDistributed(Napi::Env env, Napi::Object exports);
 }  // namespace nc
 
 // glibc serves blocks above its mmap threshold with fresh mappings and unmaps them on free, so a
@@ -38,6 +39,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   nc::registerNnOps(env, exports);
   nc::registerLinalg(env, exports);
   nc::registerAutograd(env, exports);
+  nc::registerDistributed(env, exports);
   return exports;
 }
 

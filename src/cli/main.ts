@@ -13,8 +13,7 @@ async function commands(): Promise<Register[]> {
     import('./report.js'),
     import('./serve.js'),
     import('./analyze.js'),
-    import('./robustness.js'),
-    import('./presets.js'),
+    import('./launch.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }
@@ -22,7 +21,9 @@ async function commands(): Promise<Register[]> {
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('ncollapse')
     .description('A neural-collapse laboratory: train into the terminal phase and measure collapse.')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // `launch` passes the options after its command on to that command.
+    .enablePositionalOptions();
   for (const register of await commands()) register(program);
   try {
     await program.parseAsync(argv);

@@ -4,6 +4,7 @@ import { readClassCounts } from './class-counts.js';
 import { CollapseError, requireClassCount } from './errors.js';
 import { requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
+import type { ShardReducer } from './shard-reducer.js';
 import { OneHotRows } from './small-temporaries.js';
 
 /** What the measures need from a first pass: per-class counts and means. */
@@ -107,6 +108,13 @@ export class ClassMeanAccumulator implements ClassMeanSource {
       sums.add_(other.sums!.to(sums.device));
       counts.add_(other.classCounts!.to(counts.device));
     });
+  }
+
+  /** Merges the accumulators of every shard (see ShardReducer): sums and counts add. */
+  reduceShards(reduce: ShardReducer): void {
+    if (this.sums === undefined || this.classCounts === undefined) throw new CollapseError('this shard has no samples: every shard needs at least one');
+    reduce.sum(this.sums);
+    reduce.sum(this.classCounts);
   }
 
   dispose(): void {

@@ -17,6 +17,7 @@ import { selfDuality } from './measures/self-duality.js';
 import { nc1TraceRatio } from './measures/trace-ratio.js';
 import { webbLoweDistance } from './measures/webb-lowe.js';
 import { SecondPassAccumulator } from './second-pass-accumulator.js';
+import type { ShardReducer } from './shard-reducer.js';
 import { WithinClassScatterAccumulator } from './within-class-scatter-accumulator.js';
 
 /**
@@ -36,6 +37,8 @@ export interface CollapseOptions {
   weightDecay?: number;
   /** Default 'full'. */
   covariance?: CovarianceMode;
+  /** The source is one shard of the data: measureCollapse merges every shard's passes with this. */
+  shards?: ShardReducer;
 }
 
 type Phase = 'first' | 'second' | 'done';
@@ -83,7 +86,7 @@ export class CollapseMeasurement {
     return this.options.numClasses;
   }
 
-  private get firstPass(): ClassMeanSource & { add(features: Tensor, labels: Tensor): void } {
+  private get firstPass(): ClassMeanSource & { add(features: Tensor, labels: Tensor): void; reduceShards(reduce: ShardReducer): void } {
     return (this.scatter ?? this.classMeans)!;
   }
 
@@ -123,6 +126,13 @@ export class CollapseMeasurement {
     } else {
       this.secondPass!.merge(other.secondPass!);
     }
+  }
+
+  /** Merges this pass of every shard of a distributed measurement (see ShardReducer). */
+  reduceShards(reduce: ShardReducer): void {
+    if (this.phase === 'first') this.firstPass.reduceShards(reduce);
+    else if (this.phase === 'second') this.secondPass!.reduceShards(reduce);
+    else throw new CollapseError('reduceShards() called after dispose()');
   }
 
   result(): CollapseMetrics {

@@ -13,3 +13,4 @@ export { EIGENVALUE_CUT } from './measures/eigen-cut.js';
 export { type LinearClassifier } from './measures/least-squares-classifier.js';
 export { measureLayerwiseCollapse, type LayerCollapse, type LayerwiseOptions, type InputBatch } from './layerwise.js';
 export { releaseScratch } from './scratch.js';
+export { type ShardReducer } from './shard-reducer.js';

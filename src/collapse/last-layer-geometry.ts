@@ -3,6 +3,7 @@ import { type FeatureSource } from './batches.js';
 import { ClassMeanAccumulator } from './class-mean-accumulator.js';
 import { classGeometry, disposeGeometry } from './class-geometry.js';
 import { forEachBatch } from './for-each-batch.js';
+import type { ShardReducer } from './shard-reducer.js';
 
 /** What the geometry view of the report and dashboard draws (docs/run-directory.md, geometry.jsonl). */
 export interface LastLayerGeometry {
@@ -35,10 +36,11 @@ function cosineMatrix(vectors: Tensor): number[][] {
  * The simplex picture of the last layer: cosine matrices and a shared 3-D principal-component
  * frame for the centred class means and the classifier rows (float64).
  */
-export function lastLayerGeometry(source: FeatureSource, weight: Tensor, numClasses: number): LastLayerGeometry {
+export function lastLayerGeometry(source: FeatureSource, weight: Tensor, numClasses: number, shards?: ShardReducer): LastLayerGeometry {
   const accumulator = new ClassMeanAccumulator(numClasses);
   try {
     forEachBatch(source, ({ features, labels }) => accumulator.add(features, labels));
+    if (shards) accumulator.reduceShards(shards);
     const geometry = classGeometry(accumulator);
     try {
       return tidy(() => {

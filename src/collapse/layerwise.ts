@@ -9,6 +9,7 @@ import { nc1 } from './measures/nc1.js';
 import { cdnv } from './measures/cdnv.js';
 import { nc1TraceRatio } from './measures/trace-ratio.js';
 import { SecondPassAccumulator } from './second-pass-accumulator.js';
+import type { ShardReducer } from './shard-reducer.js';
 
 /** One block's collapse (the keys of METRICS.md's layer-wise section and run-schema's layer record). */
 export interface LayerCollapse {
@@ -37,6 +38,8 @@ export interface LayerwiseOptions {
    * flattening them to N x CHW (which costs C x CHW state per block).
    */
   pool?: boolean;
+  /** The source is one shard of the data: every shard's passes are merged with this. */
+  shards?: ShardReducer;
 }
 
 interface Layer {
@@ -65,12 +68,14 @@ export function measureLayerwiseCollapse(model: Module, source: BatchSource<Inpu
   const second: SecondPassAccumulator[] = [];
   try {
     runPass(model, layers, source, (layer, output, labels) => first[layer]!.add(toFeatures(output), labels));
+    if (options.shards) first.forEach((accumulator, i) => withLayerName(layers[i]!.name, () => accumulator.reduceShards(options.shards!)));
     layers.forEach((layer, i) => {
       geometries.push(withLayerName(layer.name, () => classGeometry(first[i]!)));
       first[i]!.dispose();
       second.push(new SecondPassAccumulator(geometries[i]!));
     });
     runPass(model, layers, source, (layer, output, labels) => second[layer]!.add(toFeatures(output), labels));
+    if (options.shards) for (const accumulator of second) accumulator.reduceShards(options.shards);
     return layers.map((layer, i) =>
       withLayerName(layer.name, () => {
         const geometry = geometries[i]!;

@@ -12,8 +12,10 @@ export function measureCollapse(source: FeatureSource, options: CollapseOptions)
   const measurement = new CollapseMeasurement(options);
   try {
     forEachBatch(source, ({ features, labels }) => measurement.addFirstPass(features, labels));
+    if (options.shards) measurement.reduceShards(options.shards);
     measurement.finishFirstPass();
     forEachBatch(source, ({ features, labels }) => measurement.addSecondPass(features, labels));
+    if (options.shards) measurement.reduceShards(options.shards);
     return measurement.result();
   } finally {
     measurement.dispose();

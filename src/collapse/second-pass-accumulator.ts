@@ -6,6 +6,7 @@ import { nearestClassCentre } from './decisions/nearest-class-centre.js';
 import { scratch } from './scratch.js';
 import { OneHotRows, rowChunks } from './small-temporaries.js';
 import { CollapseError } from './errors.js';
+import type { ShardReducer } from './shard-reducer.js';
 import { type LinearClassifier } from './measures/least-squares-classifier.js';
 
 export interface SecondPassClassifiers {
@@ -134,6 +135,19 @@ export class SecondPassAccumulator {
       this.lowestMargin.copy_(this.lowestMargin.minimum(other.lowestMargin.to(this.lowestMargin.device)));
     });
     this.rows += other.rows;
+  }
+
+  /** Merges the second passes of every shard (see ShardReducer), built on the same class means. */
+  reduceShards(reduce: ShardReducer): void {
+    for (const t of [this.projected, this.scatterPerClass, this.tallies]) reduce.sum(t);
+    reduce.min(this.lowestMargin);
+    const rows = tensor([this.rows], { dtype: 'float64' });
+    try {
+      reduce.sum(rows);
+      this.rows = rows.item();
+    } finally {
+      rows.dispose();
+    }
   }
 
   /** sum_i (Mt d_i)(Mt d_i)^T, C x C (the accumulator's own tensor: read, do not change). */

@@ -6,6 +6,7 @@ import { CollapseError, requireClassCount } from './errors.js';
 import { requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
 import { OneHotRows } from './small-temporaries.js';
+import type { ShardReducer } from './shard-reducer.js';
 import { addUpperGram, symmetricFromUpper } from './symmetric-update.js';
 
 /**
@@ -95,6 +96,34 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
       state.shift.copy_(where(mask((n, c) => n > 0 && ours[c] === 0), theirShift.to(device), state.shift));
       state.counts.add_(counts);
     });
+  }
+
+  /**
+   * Merges the accumulators of every shard (see ShardReducer). The shards first agree on one
+   * shift per class, the count-weighted mean of their shifts (so it stays within the class's
+   * spread), re-express their sums about it, and then everything adds.
+   */
+  reduceShards(reduce: ShardReducer): void {
+    if (this.shift === undefined) throw new CollapseError('this shard has no samples: every shard needs at least one');
+    // A shard may lack classes that others have: no requireState() here.
+    const state = this.ensureState(this.shift.size(1), this.shift.device);
+    tidy(() => {
+      const counts = state.counts.unsqueeze(1);
+      const weighted = state.shift.mul(counts);
+      const total = counts.clone();
+      reduce.sum(weighted);
+      reduce.sum(total);
+      const common = weighted.div(total.clamp(1));
+      // About the common shift K, with D = k - K per class: S + D^T T + T^T D + D^T diag(n) D and T + n D.
+      const delta = state.shift.sub(common);
+      const cross = delta.T.mm(state.shiftedSums);
+      state.scatter.add_(cross).add_(cross.T).addmm_(delta.mul(counts).T, delta);
+      state.shiftedSums.add_(delta.mul(counts));
+      state.shift.copy_(common);
+    });
+    reduce.sum(state.shiftedSums);
+    reduce.sum(state.scatter);
+    reduce.sum(state.counts);
   }
 
   means(): Tensor {

@@ -183,6 +183,30 @@ export interface NativeTorch {
   setData(t: Handle, source: Handle): void;
   setGradEnabled(enabled: boolean): void;
   isGradEnabled(): boolean;
+
+  // native/src/distributed.cc: c10d process groups (see src/distributed/).
+  distBackends(): string[];
+  distInitProcessGroup(options: DistGroupOptions): GroupHandle;
+  distDestroyProcessGroup(group: GroupHandle): void;
+  distBroadcast(group: GroupHandle, tensors: Handle[], root: number): void;
+  distAllReduce(group: GroupHandle, t: Handle, op?: 'sum' | 'max' | 'min' | 'product'): void;
+  distAllReduceBuckets(group: GroupHandle, tensors: Handle[], bucketBytes: number, divisor: number): number;
+  distBarrier(group: GroupHandle): void;
+}
+
+/** An opaque handle to one c10d process group (and its store) owned by the addon. */
+export type GroupHandle = { readonly __groupHandle: unique symbol };
+export interface DistGroupOptions {
+  backend: 'gloo' | 'nccl';
+  store: 'tcp' | 'file';
+  host?: string;
+  port?: number;
+  path?: string;
+  rank: number;
+  worldSize: number;
+  timeoutMs: number;
+  glooInterface?: string;
+  glooHostname?: string;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,4 +1,4 @@
-import { featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse } from '../collapse/index.js';
+import { featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse, type ShardReducer } from '../collapse/index.js';
 import { lastLayerGeometry, type LastLayerGeometry } from '../collapse/last-layer-geometry.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { robustnessMetrics } from '../robustness/measure-robustness.js';
@@ -66,13 +66,30 @@ function forwardPass(model: ClassifierModel, split: TensorSplit, loss: ResolvedC
   return { features, lossSum, errors, count: split.count };
 }
 
-/** Everything measured at one epoch: losses, errors, every collapse metric, layer-wise collapse, geometry. */
-export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig): EpochMeasurement {
+/** The sums of a pass over every shard (`shards`: the splits are this rank's shards of the data). */
+function reducePass(pass: ForwardPass, shards: ShardReducer | undefined): ForwardPass {
+  if (!shards) return pass;
+  const totals = torch.tensor([pass.lossSum, pass.errors, pass.count], { dtype: 'float64' });
+  try {
+    shards.sum(totals);
+    const [lossSum, errors, count] = totals.toArray() as [number, number, number];
+    return { ...pass, lossSum, errors, count };
+  } finally {
+    totals.dispose();
+  }
+}
+
+/**
+ * Everything measured at one epoch: losses, errors, every collapse metric, layer-wise collapse,
+ * geometry. With `shards`, train and test are this rank's shards, and every sum and accumulator is
+ * merged across ranks, so each rank gets the metrics of all the data.
+ */
+export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig, shards?: ShardReducer): EpochMeasurement {
   const wasTraining = model.training;
   model.eval();
   try {
     const featureBytes = train.count * model.featureDim * 4;
-    const pass = forwardPass(model, train, config.loss, featureBytes <= FEATURE_MEMORY_BUDGET_BYTES);
+    const pass = reducePass(forwardPass(model, train, config.loss, featureBytes <= FEATURE_MEMORY_BUDGET_BYTES), shards);
     if (!Number.isFinite(pass.lossSum)) {
       pass.features?.dispose();
       throw new NonFiniteOutputError(`the network's training loss is ${pass.lossSum / pass.count} (non-finite outputs)`);
@@ -87,6 +104,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         bias,
         // The MSE decomposition is defined for runs trained with MSE loss and weight decay.
         weightDecay: config.loss === 'mse' && config.weightDecay > 0 ? config.weightDecay : undefined,
+        shards,
       });
       const loss = pass.lossSum / pass.count;
       const metrics: Record<string, number> = {
@@ -95,17 +113,18 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         ...orderedMetrics(collapse),
       };
       if (test) {
-        const testPass = forwardPass(model, test, config.loss, false);
+        const testPass = reducePass(forwardPass(model, test, config.loss, false), shards);
         metrics.test_error = testPass.errors / testPass.count;
         metrics.test_loss = testPass.lossSum / testPass.count;
       }
       if (config.robustness !== null && config.model !== 'ufm') Object.assign(metrics, robustnessMetrics(model, { train, test }, config.robustness, config.seed));
       const measurement: EpochMeasurement = { metrics };
-      measurement.geometry = lastLayerGeometry(source, weight, config.numClasses);
+      measurement.geometry = lastLayerGeometry(source, weight, config.numClasses, shards);
       if (config.layers && model.blockNames().length > 0) {
         measurement.layers = measureLayerwiseCollapse(model, () => sequentialBatches(train, MEASURE_BATCH), {
           numClasses: config.numClasses,
           pool: config.pool,
+          shards,
         });
       }
       return measurement;

@@ -1,4 +1,6 @@
 import { releaseScratch } from '../collapse/index.js';
+import { DataParallel } from '../distributed/data-parallel.js';
+import { FollowerRunDirectory } from '../distributed/follower-run-directory.js';
 import { UsageError } from '../errors.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { MultiStepLR, SGD } from '../optim/index.js';
@@ -101,7 +103,18 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * epochs, checkpointing at each measured epoch, and leaving a run directory (docs/run-directory.md).
  */
 export async function train(options: TrainOptions, control: TrainControl = {}): Promise<TrainResult> {
-  const run = new RunDirectory(String(options.out));
+  // Under `ncollapse launch` or srun: one rank of a data-parallel run; only rank 0 writes.
+  const dp = DataParallel.fromEnvironment();
+  try {
+    return await trainRank(options, dp === undefined || dp.isWriter ? control : { ...control, quiet: true, writeReport: undefined }, dp);
+  } finally {
+    dp?.destroy();
+  }
+}
+
+async function trainRank(options: TrainOptions, control: TrainControl, dp: DataParallel | undefined): Promise<TrainResult> {
+  const writer = dp === undefined || dp.isWriter;
+  const run = writer ? new RunDirectory(String(options.out)) : new FollowerRunDirectory(String(options.out));
   let settings: TrainConfig;
   const notice = control.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
   let extended = false;
@@ -111,12 +124,16 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
     resumed.notices.forEach(notice);
     ({ settings, extended } = resumed);
   } else {
-    if (run.hasRun()) {
+    if (writer && run.hasRun()) {
       throw new TrainingSetupError(`${run.root} already holds a run (${run.configFile}); use --resume to continue it or choose another --out`);
     }
     settings = parseTrainOptions(options);
   }
 
+  if (dp) {
+    dp.checkBatchSize(settings.batchSize);
+    settings = { ...settings, device: dp.deviceFor(settings.device) };
+  }
   const { config, train: trainSplit, test: testSplit, model } = prepare(settings);
   // Checked before the run directory is made, so that a failed start leaves nothing behind.
   const batchesPerEpoch = Math.floor(trainSplit.count / config.batchSize);
@@ -133,7 +150,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
 
   if (control.resume) {
     run.create();
-    for (const file of removeStaleTemporaries([run.root, run.checkpointDir])) notice(`removed ${file}, left by a write that was killed`);
+    if (writer) for (const file of removeStaleTemporaries([run.root, run.checkpointDir])) notice(`removed ${file}, left by a write that was killed`);
     progressState = loadResumePoint(run, { model, optimizer, scheduler }, config.epochs, notice).progress;
     config.createdAt = String(run.readConfig().createdAt ?? config.createdAt);
     if (extended) run.writeConfig(config);
@@ -142,6 +159,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
     run.create();
     run.writeConfig(config);
   }
+  dp?.syncModule(model);
 
   let interrupted = false;
   let signal: NodeJS.Signals | undefined;
@@ -177,7 +195,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
       torch.manualSeed(epochSeed(config.seed, epoch));
       const lr = optimizer.paramGroups[0]!.lr;
       model.train();
-      const batches = shuffledBatchIndices(trainSplit.count, config.batchSize, config.device);
+      const batches = dp ? dp.batchIndices(trainSplit.count, config.batchSize, config.device) : shuffledBatchIndices(trainSplit.count, config.batchSize, config.device);
       progress.startEpoch(epoch, batchesPerEpoch);
       const started = performance.now();
       let lossSum = 0;
@@ -190,19 +208,21 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
           const lossTensor = trainingLoss(config.loss, logits, batch.labels);
           optimizer.zeroGrad();
           lossTensor.backward();
+          dp?.averageGradients(model.parameters());
           optimizer.step();
           return { loss: lossTensor.item(), hits: logits.argmax(1).eq(batch.labels).sum().item() };
         });
         if (!Number.isFinite(loss)) diverged(`the training loss became ${loss} at epoch ${epoch}, batch ${b + 1}`, epoch);
         lossSum += loss;
         correct += hits;
-        seen += config.batchSize;
+        seen += batches[b]!.size(0);
         const elapsed = (performance.now() - started) / 1000;
         if ((b & 7) === 0 || b === batches.length - 1) progress.update(b + 1, lossSum / (b + 1 - skip), correct / seen, seen / Math.max(elapsed, 1e-9));
         await yieldToEventLoop();
-        if (interrupted) {
+        // Every rank stops at the same step when any was asked to.
+        if (dp ? dp.any(interrupted) : interrupted) {
           seconds += (performance.now() - started) / 1000;
-          saveCheckpoint(run.lastCheckpoint, { model, optimizer, scheduler }, { epoch: epoch - 1, batchesDone: b + 1, seconds, tptEpoch });
+          if (writer) saveCheckpoint(run.lastCheckpoint, { model, optimizer, scheduler }, { epoch: epoch - 1, batchesDone: b + 1, seconds, tptEpoch });
           progress.stop();
           status('interrupted', epoch - 1, `interrupted during epoch ${epoch}; continue with --resume`);
           torch.dispose(batches);
@@ -219,7 +239,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
       if (measured.has(epoch)) {
         let measurement: EpochMeasurement;
         try {
-          measurement = measureEpoch(model, trainSplit, testSplit, config);
+          measurement = dp ? dp.measure(model, trainSplit, testSplit, config) : measureEpoch(model, trainSplit, testSplit, config);
         } catch (error) {
           if (error instanceof NonFiniteOutputError) diverged(`at the measurement after epoch ${epoch}, ${error.message}`, epoch);
           throw error;
@@ -232,8 +252,8 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
         if (measurement.geometry) run.appendGeometry({ epoch, ...measurement.geometry });
         records.push(record);
         const state = { epoch, batchesDone: 0, seconds, tptEpoch };
-        saveCheckpoint(run.checkpointFor(epoch), { model, optimizer, scheduler }, state);
-        saveCheckpoint(run.lastCheckpoint, { model, optimizer, scheduler }, state);
+        if (writer) saveCheckpoint(run.checkpointFor(epoch), { model, optimizer, scheduler }, state);
+        if (writer) saveCheckpoint(run.lastCheckpoint, { model, optimizer, scheduler }, state);
         control.onMeasured?.(record);
         summary = `train error ${fmt(trainError)}${record.test_error !== undefined ? ` test error ${fmt(record.test_error as number)}` : ''}${record.nc1 !== undefined ? ` nc1 ${fmt(record.nc1 as number)}` : ''}`;
       }

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+
+import { launch } from '../distributed/launcher.js';
+import { builtBackends } from '../distributed/process-group.js';
+import { UsageError } from '../errors.js';
+import { nonNegativeInteger, positiveInteger } from './option-parsers.js';
+
+interface LaunchCliOptions {
+  nproc: number;
+  masterAddr: string;
+  masterPort?: number;
+  backends: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('launch')
+    .description('run an ncollapse command (train) as N data-parallel processes on this machine, as torchrun does')
+    .argument('[command...]', 'the ncollapse command and its options, e.g. train --dataset gaussian --out runs/a')
+    .option('--nproc <n>', 'number of processes (ranks)', positiveInteger)
+    .option('--master-addr <host>', "rank 0's address for the TCPStore", '127.0.0.1')
+    .option('--master-port <port>', 'its port (default: a free one)', nonNegativeInteger)
+    .option('--backends', 'print the c10d backends this build has (gloo, nccl) and exit', false)
+    .passThroughOptions()
+    .action(async (command: string[], options: LaunchCliOptions) => {
+      if (options.backends) {
+        console.log(`c10d backends built: ${builtBackends().join(', ') || 'none'}`);
+        return;
+      }
+      if (options.nproc === undefined) throw new UsageError('launch: --nproc <n> is required');
+      if (command.length === 0) throw new UsageError('launch: name the command to run, e.g. ncollapse launch --nproc 2 train --out runs/a');
+      const code = await launch({
+        nproc: options.nproc,
+        masterAddr: options.masterAddr,
+        masterPort: options.masterPort,
+        argv: [process.execPath, ...process.execArgv, process.argv[1]!, ...command],
+      });
+      if (code !== 0) process.exitCode = code;
+    });
+}
