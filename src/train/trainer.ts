@@ -260,7 +260,7 @@ async function trainRank(options: TrainOptions, control: TrainControl, dp: DataP
       progress.endEpoch(summary);
       status('running', epoch);
     }
-    if (progressState.epoch < config.epochs && !measured.has(config.epochs)) {
+    if (writer && progressState.epoch < config.epochs && !measured.has(config.epochs)) {
       // An unmeasured last epoch (--measure none, or a list that ends early): the trained model is kept all the same.
       const state = { epoch: config.epochs, batchesDone: 0, seconds, tptEpoch };
       saveCheckpoint(run.checkpointFor(config.epochs), { model, optimizer, scheduler }, state);
