@@ -1,6 +1,6 @@
 import { releaseScratch } from '../collapse/index.js';
-import { DataParallel } from '../distributed/data-parallel.js';
-import { FollowerRunDirectory } from '../distributed/follower-run-directory.js';
+import { DataParallel } from './data-parallel.js';
+import { FollowerRunDirectory } from './follower-run-directory.js';
 import { UsageError } from '../errors.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { MultiStepLR, SGD } from '../optim/index.js';

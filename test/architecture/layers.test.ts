@@ -19,12 +19,13 @@ const ALLOWED: Record<string, string[]> = {
   collapse: ['torch', 'nn'],
   data: ['io', 'torch'],
   run: ['io'],
-  train: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'robustness'],
+  distributed: ['torch', 'collapse'],
+  train: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'robustness', 'distributed'],
   analyze: ['torch', 'io', 'nn', 'collapse', 'data', 'run', 'train', 'robustness'],
   report: ['io', 'run'],
   serve: ['io', 'run', 'report'],
   robustness: ['torch', 'nn', 'data'],
-  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness'],
+  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness', 'distributed'],
 };
 
 const imports = sourceImports(SRC);

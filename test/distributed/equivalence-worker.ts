@@ -1,7 +1,7 @@
 // One rank of the data-parallel equivalence test: 5 steps of plain SGD on an MLP without
 // BatchNorm, global batch 16, through DataParallel (DIST_WORLD_SIZE > 1) or the single-process
 // trainer's own batches (DIST_WORLD_SIZE = 1). Prints the final parameters as one JSON line.
-import { DataParallel } from '../../src/distributed/data-parallel.js';
+import { DataParallel } from '../../src/train/data-parallel.js';
 import { ProcessGroup } from '../../src/distributed/process-group.js';
 import { MLP } from '../../src/nn/models/mlp.js';
 import { SGD } from '../../src/optim/index.js';

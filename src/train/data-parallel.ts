@@ -1,14 +1,14 @@
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import type { Module } from '../nn/module.js';
-import type { ResolvedConfig } from '../train/config.js';
-import type { TensorSplit } from '../train/data-tensors.js';
-import { type EpochMeasurement, measureEpoch } from '../train/measure-epoch.js';
+import type { ResolvedConfig } from './config.js';
+import type { TensorSplit } from './data-tensors.js';
+import { type EpochMeasurement, measureEpoch } from './measure-epoch.js';
 import * as torch from '../torch/index.js';
-import { type DistributedEnvironment, distributedEnvironment } from './environment.js';
+import { type DistributedEnvironment, distributedEnvironment } from '../distributed/environment.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_BUCKET_BYTES, ProcessGroup } from './process-group.js';
-import { rankBatchIndices } from './sampler.js';
-import { groupReducer } from './shard-reducer.js';
+import { DEFAULT_BUCKET_BYTES, ProcessGroup } from '../distributed/process-group.js';
+import { rankBatchIndices } from '../distributed/sampler.js';
+import { groupReducer } from '../distributed/shard-reducer.js';
 
 /**
  * Data-parallel training over a process group, the way PyTorch's DistributedDataParallel does it
