@@ -11,6 +11,7 @@ async function commands(): Promise<Register[]> {
     import('./report.js'),
     import('./serve.js'),
     import('./analyze.js'),
+    import('./sweep.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }

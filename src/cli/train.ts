@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 
-import { DEFAULT_LR } from '../train/config.js';
+import { DEFAULT_LR, type TrainOptions } from '../train/config.js';
 import { train, TrainingDivergedError, type TrainResult } from '../train/trainer.js';
 import { integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './option-parsers.js';
 import { reportWriter } from './report-writer.js';
@@ -34,37 +34,42 @@ export interface TrainCliOptions {
   quiet: boolean;
 }
 
+/** The trainer's settings of CLI options (the sweep builds its rows with it too). */
+export function trainOptionsFromCli(options: TrainCliOptions): TrainOptions {
+  return {
+    name: options.out.split('/').filter(Boolean).pop() ?? options.out,
+    out: options.out,
+    dataset: options.dataset,
+    dataDir: options.dataDir ?? null,
+    perClass: options.perClass ?? null,
+    pad: options.pad,
+    model: options.model,
+    width: options.width ?? null,
+    depth: options.depth ?? null,
+    featureDim: options.featureDim ?? null,
+    loss: options.loss,
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    lr: options.lr ?? null,
+    momentum: options.momentum,
+    weightDecay: options.weightDecay,
+    lrMilestones: options.milestones ?? null,
+    lrGamma: options.gamma,
+    measure: options.measure,
+    layers: options.layers,
+    pool: options.pool,
+    seed: options.seed,
+    device: options.device,
+    threads: options.threads ?? null,
+    report: options.report,
+  };
+}
+
 /** Runs a training job from CLI options; shared by `train` and `demo`. Exit code 130 when interrupted. */
 export async function runTraining(options: TrainCliOptions): Promise<TrainResult | undefined> {
   try {
     const result = await train(
-      {
-        name: options.out.split('/').filter(Boolean).pop() ?? options.out,
-        out: options.out,
-        dataset: options.dataset,
-        dataDir: options.dataDir ?? null,
-        perClass: options.perClass ?? null,
-        pad: options.pad,
-        model: options.model,
-        width: options.width ?? null,
-        depth: options.depth ?? null,
-        featureDim: options.featureDim ?? null,
-        loss: options.loss,
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        lr: options.lr ?? null,
-        momentum: options.momentum,
-        weightDecay: options.weightDecay,
-        lrMilestones: options.milestones ?? null,
-        lrGamma: options.gamma,
-        measure: options.measure,
-        layers: options.layers,
-        pool: options.pool,
-        seed: options.seed,
-        device: options.device,
-        threads: options.threads ?? null,
-        report: options.report,
-      },
+      trainOptionsFromCli(options),
       {
         resume: options.resume,
         quiet: options.quiet,
