@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { GridFileError } from './errors.js';
 import { datasetNames } from '../data/registry.js';
-import { normaliseKey, optionArgs, parseTrainArgs, type GridValue } from './train-options.js';
+import { normaliseKey, optionArgs, parseTrainArgs, trainOptionTable, type GridValue } from './train-options.js';
 
 /** Names checked when the grid is read, not when the hundredth run starts. */
 const KNOWN_NAMES: Record<string, readonly string[]> = {
@@ -100,9 +100,16 @@ export function parseGrid(text: string, file: string): Grid {
   const axes: Grid['axes'] = [];
   for (const [key, axis] of Object.entries(parsed.data.axes)) {
     const name = normaliseKey(key);
+    const unknown = optionArgs(name, true);
+    if (!Array.isArray(unknown) && !trainOptionTable().has(name)) throw new GridFileError(file, `axes.${key}: ${unknown.problem}`);
     if (name in fixed) throw new GridFileError(file, `axes.${key}: '${name}' is also in fixed; set it in one place`);
     if (axes.some((a) => a.name === name)) throw new GridFileError(file, `axes.${key}: '${name}' is given twice`);
     const values = expandAxis(file, key, axis);
+    const seen = new Set<string>();
+    for (const value of values) {
+      if (seen.has(JSON.stringify(value))) throw new GridFileError(file, `axes.${key}: ${JSON.stringify(value)} is given twice (every row must be a different run)`);
+      seen.add(JSON.stringify(value));
+    }
     values.forEach((value, i) => checkValue(file, `axes.${key}[${i}]`, name, value));
     axes.push({ name, values });
   }
