@@ -53,7 +53,7 @@ async function runCommand(dir: string, options: RunOptions): Promise<void> {
     process.exitCode = EXIT_CODES.sigint;
   } else if (result.outcomes.some(({ outcome }) => outcome.state === 'failed')) {
     process.exitCode = EXIT_CODES.error;
-  } else {
+  } else if (status.runs.some((run) => run.state === 'finished')) {
     console.log(`report: ncollapse report ${dir}`);
   }
 }
