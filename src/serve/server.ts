@@ -8,6 +8,7 @@ import { RunCache } from './run-cache.js';
 import { RunWatcher } from './run-watcher.js';
 import { hasDotSegment, resolveFileInside } from './safe-path.js';
 import { SseHub } from './sse.js';
+import { sweepResponse, sweepSelectedRuns } from './sweep-api.js';
 import { StaticFiles } from './static-assets.js';
 
 /** The dashboard listens on the loopback interface only: it is a local tool, not a web service. */
@@ -101,7 +102,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
     if (rawPath === '/' || rawPath === '/index.html') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(dashboardHtml(runsDir));
+      res.end(dashboardHtml(runsDir, sweepSelectedRuns(runsDir)));
       return;
     }
     if (files.has(rawPath)) {
@@ -115,6 +116,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return;
     }
     if (rawPath === '/api/runs') return sendJson(res, 200, await cache.summaries());
+    if (rawPath === '/api/sweep') return sendJson(res, 200, await sweepResponse(runsDir));
     if (rawPath === '/api/figures') {
       const names = (query.get('runs') ?? '').split(',').filter((n) => n !== '');
       return sendJson(res, 200, await figuresResponse(cache, names));
