@@ -1,4 +1,5 @@
 import { isStale } from '../report/run-reader.js';
+import { SlurmError } from './errors.js';
 import { runningLocalPool } from './local-backend.js';
 import { readRunProgress, type RunProgress } from './run-state.js';
 import { queuedTasks, readSlurmJob, type SlurmJob } from './slurm-backend.js';
@@ -27,6 +28,8 @@ export interface SweepStatus {
   runs: SweepRunStatus[];
   slurmJob: SlurmJob | null;
   localPool: number | null;
+  /** squeue could not be asked (not on the cluster's login node): states come from the run directories alone. */
+  warning: string | null;
 }
 
 function runState(progress: RunProgress, queue: { state: string; slurmState: string } | undefined, backendActive: boolean): SweepRunState {
@@ -45,7 +48,14 @@ function runState(progress: RunProgress, queue: { state: string; slurmState: str
 export async function sweepStatus(sweep: SweepDirectory): Promise<SweepStatus> {
   const rows = sweep.readRows();
   const slurmJob = readSlurmJob(sweep);
-  const queue = slurmJob ? await queuedTasks(slurmJob.jobId) : new Map();
+  let queue = new Map<number, { state: string; slurmState: string }>();
+  let warning: string | null = null;
+  try {
+    if (slurmJob) queue = await queuedTasks(slurmJob.jobId);
+  } catch (error) {
+    if (!(error instanceof SlurmError)) throw error;
+    warning = `${error.message}; the states below come from the run directories alone`;
+  }
   const localPool = runningLocalPool(sweep);
   const runs = rows.map((row): SweepRunStatus => {
     const progress = readRunProgress(sweep.runDir(row));
@@ -60,7 +70,7 @@ export async function sweepStatus(sweep: SweepDirectory): Promise<SweepStatus> {
       message: progress.state === 'diverged' || progress.state === 'interrupted' ? progress.message : null,
     };
   });
-  return { runs, slurmJob, localPool };
+  return { runs, slurmJob, localPool, warning };
 }
 
 /** The status as a text table: one line per run, then the count of each state. */
@@ -88,5 +98,6 @@ export function statusTable(status: SweepStatus): string {
     ...body.map(line),
     '',
     `${status.runs.length} runs: ${[...counts.entries()].map(([state, n]) => `${n} ${state}`).join(', ')}; ${backend}`,
+    ...(status.warning ? [`warning: ${status.warning}`] : []),
   ].join('\n');
 }
