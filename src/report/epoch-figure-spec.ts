@@ -43,7 +43,7 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
     .map((run) => ({ run: run.label, dataset: run.config.dataset, model: run.config.model, tpt_epoch: run.tptEpoch }));
   const drawn = panel.logY ? points.filter((p) => p.value > 0) : points;
   const color = style === 'run' ? runColorEncoding(runs, shown, true) : datasetColorEncoding(runs);
-  const byModel = style === 'run' ? {} : { strokeDash: { field: 'model', type: 'nominal' as const, title: 'network', legend: { orient: 'bottom' as const } }, detail: { field: 'run', type: 'nominal' as const } };
+  const byModel = style === 'run' ? {} : { strokeDash: { field: 'model', type: 'nominal' as const, title: 'network', legend: { orient: 'bottom' as const, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } }, detail: { field: 'run', type: 'nominal' as const } };
   return {
     title: { text: panel.title, subtitle: panel.key, fontSize: 13 },
     width: PANEL_WIDTH,
