@@ -96,14 +96,16 @@ export async function runLocalPool(sweep: SweepDirectory, options: LocalPoolOpti
   const worker = async () => {
     while (!result.stopped && next < todo.length) {
       const row = todo[next++]!;
-      const handle = startSweepTask(sweep, row, { threads, output: { file: join(sweep.logsDir, `run-${row.index}-${row.id}.log`) } });
+      const logFile = join(sweep.logsDir, `run-${row.index}-${row.id}.log`);
+      const handle = startSweepTask(sweep, row, { threads, output: { file: logFile } });
       active.add(handle);
       options.log(`[${row.index}] ${row.id} ${axesText(row)}: ${handle.start === 'resume' ? 'resuming from its checkpoint' : 'started'}`);
       try {
         const outcome = await handle.done;
         finished++;
         result.outcomes.push({ row, outcome });
-        options.log(`[${row.index}] ${row.id} ${axesText(row)}: ${formatOutcome(outcome)} (${finished}/${todo.length})`);
+        const where = outcome.state === 'failed' ? ` (${logFile})` : '';
+        options.log(`[${row.index}] ${row.id} ${axesText(row)}: ${formatOutcome(outcome)}${where} (${finished}/${todo.length})`);
       } finally {
         active.delete(handle);
       }

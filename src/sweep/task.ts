@@ -77,6 +77,14 @@ export function trainArgs(sweep: SweepDirectory, row: SweepRow, start: TaskStart
   return args;
 }
 
+/** What train's exit says, checked against the status it left (an error also leaves 'interrupted'). */
+function outcomeState(code: number | null, progress: RunProgress): TaskOutcome['state'] {
+  if (code === EXIT_CODES.ok) return progress.state === 'finished' ? 'finished' : 'failed';
+  if (code === EXIT_CODES.diverged && progress.state === 'diverged') return 'diverged';
+  if ((code === EXIT_CODES.sigint || code === EXIT_CODES.sigterm) && progress.state === 'interrupted') return 'interrupted';
+  return 'failed';
+}
+
 export function startSweepTask(sweep: SweepDirectory, row: SweepRow, options: TaskOptions): TaskHandle {
   const runDir = sweep.runDir(row);
   const before = readRunProgress(runDir);
@@ -105,11 +113,7 @@ export function startSweepTask(sweep: SweepDirectory, row: SweepRow, options: Ta
     child.once('close', (code, signal) => {
       if (fd !== undefined) closeSync(fd);
       const progress = readRunProgress(runDir);
-      const exitCode = code ?? (signal ? 128 : null);
-      let state: TaskOutcome['state'] = progress.state ?? 'failed';
-      if (code === EXIT_CODES.ok && progress.state !== 'finished') state = 'failed';
-      if (code !== EXIT_CODES.ok && state === 'running') state = 'failed';
-      resolve({ start, state, exitCode, seconds: (performance.now() - started) / 1000, progress });
+      resolve({ start, state: outcomeState(code, progress), exitCode: code ?? (signal ? 128 : null), seconds: (performance.now() - started) / 1000, progress });
     });
   });
   return {

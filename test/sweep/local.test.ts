@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -81,5 +81,17 @@ describe('sweep on the local backend', { timeout: 300_000 }, () => {
     assert.match(report.stderr, /no cell has a finished run to report yet \(gaussian \/ mlp \/ ce: every run diverged \(lr 0\.01, 0\.02\): no run selected; try smaller learning rates\)/);
     const again = await runCli(['sweep', 'run', dir]);
     assert.match(again.stdout, /2 of 2 runs already done/);
+  });
+
+  it('names the log of a run that failed, and exits with an error', async () => {
+    const empty = join(work, 'no-data');
+    mkdirSync(empty);
+    const dir = await plan('failing', `fixed: { dataset: cifar10, data-dir: ${empty}, epochs: 1, report: false }\naxes:\n  lr: [0.01]\n`);
+    const ran = await runCli(['sweep', 'run', dir]);
+    assert.equal(ran.code, 1, ran.stdout);
+    const row = new SweepDirectory(dir).readRows()[0]!;
+    const log = join(dir, 'logs', `run-0-${row.id}.log`);
+    assert.ok(ran.stdout.includes(`failed with exit code 1 after`) && ran.stdout.includes(`(${log})`), ran.stdout);
+    assert.match(readFileSync(log, 'utf8'), /cifar/i);
   });
 });
