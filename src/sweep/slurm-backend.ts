@@ -164,6 +164,14 @@ export async function requeueSelf(): Promise<string | null> {
   const task = process.env.SLURM_ARRAY_TASK_ID;
   const id = arrayJob && task ? `${arrayJob}_${task}` : process.env.SLURM_JOB_ID;
   if (!id) return null;
-  await slurmCommand('scontrol', ['requeue', id]);
-  return id;
+  // slurmctld refuses changes to an array job for a moment while it changes another of its tasks.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await slurmCommand('scontrol', ['requeue', id]);
+      return id;
+    } catch (error) {
+      if (attempt >= 60 || !/try again later/i.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -42,6 +42,15 @@ async function retryBusy(command: () => Promise<unknown>): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/** Every task's log, for the message of a failed assertion. */
+function taskLogs(dir: string): string {
+  const logs = join(dir, 'logs');
+  return readdirSync(logs)
+    .sort()
+    .map((file) => `--- ${file}\n${readFileSync(join(logs, file), 'utf8')}`)
+    .join('\n');
 }
 
 function createdAt(dir: string): string {
@@ -115,7 +124,12 @@ describe('sweep on SLURM', { timeout: 240_000 }, () => {
     // A requeued job waits two minutes before it may start again; let it start at once.
     const deadline = Date.now() + 180_000;
     for (;;) {
-      const queue = (await slurm('squeue', ['--noheader', '--array', `--jobs=${jobId}`, '--format=%i|%T|%r']).catch(() => '')).trim();
+      // squeue may time out on a loaded machine: ask again rather than take that for an empty queue.
+      const queue = (await slurm('squeue', ['--noheader', '--array', `--jobs=${jobId}`, '--format=%i|%T|%r']).catch(() => '?')).trim();
+      if (queue === '?') {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
       if (queue === '') break;
       for (const line of queue.split('\n')) {
         const [id, state, reason] = line.split('|');
@@ -127,7 +141,7 @@ describe('sweep on SLURM', { timeout: 240_000 }, () => {
 
     t.diagnostic(`the array finished after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     const status = await runCli(['sweep', 'status', slurmDir]);
-    assert.match(status.stdout, /4 runs: 4 finished/, status.stdout);
+    assert.match(status.stdout, /4 runs: 4 finished/, `${status.stdout}\n${taskLogs(slurmDir)}`);
 
     for (const [index, { how, createdAt: before }] of interrupted) {
       const log = readFileSync(join(slurmDir, 'logs', `task-${index}.log`), 'utf8');
