@@ -89,7 +89,9 @@ async function taskCommand(dir: string, options: { index: number; threads?: numb
   try {
     const outcome = await handle.done;
     log(`${what}: ${formatOutcome(outcome)}`);
-    if (requeue && outcome.state === 'interrupted') {
+    // Whatever state the run stopped in (a signal during train's start-up kills it before it can
+    // checkpoint), the next life of the task continues or restarts it.
+    if (requeue && outcome.state !== 'finished' && outcome.state !== 'diverged') {
       const id = await requeueSelf();
       log(id ? `${what}: requeued as ${id}; it resumes from its checkpoint` : `${what}: not under SLURM, not requeued`);
     }

@@ -71,7 +71,8 @@ function clearUnstartedRun(runDir: string): void {
 
 export function trainArgs(sweep: SweepDirectory, row: SweepRow, start: TaskStart, threads?: number): string[] {
   const out = sweep.runDir(row);
-  if (start === 'resume') return ['train', '--resume', '--out', out, '--quiet'];
+  // --resume takes the settings from config.json; only the end-of-run report is a CLI choice.
+  if (start === 'resume') return ['train', '--resume', '--out', out, '--quiet', ...(row.config.report === false ? ['--no-report'] : [])];
   const args = ['train', '--out', out, ...row.args, '--quiet'];
   if (threads !== undefined && !row.args.includes('--threads')) args.push('--threads', String(threads));
   return args;

@@ -44,6 +44,22 @@ async function retryBusy(command: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** The pid of the `ncollapse sweep task DIR --index I` process that SLURM started. */
+function taskPid(dir: string, index: number): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const at = args.indexOf('task');
+    if (at > 0 && args[at - 1] === 'sweep' && args[at + 1] === dir && args[at + 2] === '--index' && args[at + 3] === String(index)) return Number(entry);
+  }
+  throw new Error(`no process runs task ${index} of ${dir}`);
+}
+
 /** Every task's log, for the message of a failed assertion. */
 function taskLogs(dir: string): string {
   const logs = join(dir, 'logs');
@@ -102,23 +118,34 @@ describe('sweep on SLURM', { timeout: 240_000 }, () => {
     // The local twin runs meanwhile.
     local = startCli(['sweep', 'run', localDir, '--backend', 'local', '--parallel', '2', '--threads', '1']);
 
-    // The first two tasks seen training (status.json 'running', early in the run) are interrupted
-    // the two SLURM ways: one requeued by SLURM (it sends SIGTERM), one given the time-limit signal
-    // (USR1 to the batch step, as --signal=B:USR1@120 would). train checkpoints on both.
-    const interrupted = new Map<number, { how: 'requeue' | 'usr1'; createdAt: string }>();
-    while (interrupted.size < 2) {
-      assert.ok(Date.now() - started < 150_000, `no two tasks were seen training in time (${[...interrupted.keys()]})`);
-      for (const row of rows) {
-        const dir = join(slurmDir, row.id);
-        const state = runState(dir);
-        if (interrupted.has(row.index) || interrupted.size === 2 || state.state !== 'running' || (state.epoch ?? 0) > 1) continue;
-        const how = interrupted.size === 0 ? 'requeue' : 'usr1';
-        interrupted.set(row.index, { how, createdAt: createdAt(dir) });
-        if (how === 'requeue') await retryBusy(() => slurm('scontrol', ['requeue', `${jobId}_${row.index}`]));
-        else await retryBusy(() => slurm('scancel', ['--batch', '--signal=USR1', `${jobId}_${row.index}`]));
-        t.diagnostic(`${how} task ${row.index} at epoch ${state.epoch} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    // Two tasks are interrupted the two SLURM ways while they train (status.json 'running', early in
+    // the run): first one gets the time-limit signal (USR1 to the batch step, as
+    // --signal=B:USR1@120 would send) and requeues itself; once it has, another is requeued by SLURM
+    // (scontrol requeue, which sends SIGTERM). train checkpoints on both. One at a time: slurmctld
+    // refuses changes to an array while one of its tasks is being requeued.
+    const interrupted = new Map<number, { how: 'usr1' | 'requeue'; createdAt: string }>();
+    for (const how of ['usr1', 'requeue'] as const) {
+      let target: SweepRow | undefined;
+      while (!target) {
+        assert.ok(Date.now() - started < 150_000, `no task was seen training in time for ${how} (${[...interrupted.keys()]})`);
+        target = rows.find((row) => {
+          const state = runState(join(slurmDir, row.id));
+          return !interrupted.has(row.index) && state.state === 'running' && (state.epoch ?? 0) <= 1;
+        });
+        if (!target) await new Promise((r) => setTimeout(r, 20));
       }
-      await new Promise((r) => setTimeout(r, 20));
+      const dir = join(slurmDir, target.id);
+      interrupted.set(target.index, { how, createdAt: createdAt(dir) });
+      if (how === 'requeue') await retryBusy(() => slurm('scontrol', ['requeue', `${jobId}_${target.index}`]));
+      else {
+        // What --signal=B:USR1 does: USR1 to the batch step's process, which is the task (the job
+        // script execs it). Sent by pid: `scancel --signal` on an array task retries for minutes
+        // while slurmctld is changing the array, and signals again each time.
+        process.kill(taskPid(slurmDir, target.index), 'SIGUSR1');
+        const log = join(slurmDir, 'logs', `task-${target.index}.log`);
+        await waitFor(() => /requeued as \d+_\d+/.test(readFileSync(log, 'utf8')), 60_000, `task ${target.index} to requeue itself`);
+      }
+      t.diagnostic(`${how} task ${target.index} at epoch ${runState(dir).epoch} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
 
     // A requeued job waits two minutes before it may start again; let it start at once.
