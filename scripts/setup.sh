@@ -2,7 +2,8 @@
 # Installs what ncollapse needs on a Debian machine, skipping whatever is already there:
 # libtorch (unless $LIBTORCH or LIBTORCH_USE_PYTORCH=1 points elsewhere), the Fashion-MNIST
 # files, the npm dependencies, the native addon and the compiled JavaScript (dist/). Usage: scripts/setup.sh [--test]
-# (--test also installs Chromium for the browser tests and NumPy for an interoperability test).
+# (--test also installs Chromium for the browser tests, NumPy for an interoperability test, and
+# SLURM with munge for the sweep test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +48,9 @@ if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
   # NumPy checks what our .npy writer produces (Debian's python3, not a pyenv one).
   /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+  # The sweep test starts a one-node SLURM cluster of its own (scripts/slurm/start.sh).
+  { [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch >/dev/null; } || missing+=(slurm-wlm)
+  [ -x /usr/sbin/munged ] || missing+=(munge)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { nonNegativeNumber, positiveInteger } from './option-parsers.js';
+import { nonNegativeNumber, positiveInteger } from '../options/option-parsers.js';
 import type { AnalyzeFilesOptions } from '../analyze/analyze-files.js';
 
 /** What commander hands over: the engine's options, with the defaults filled in, plus --json. */

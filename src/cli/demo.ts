@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 
 import type { EpochRecord } from '../run/run-directory.js';
-import { positiveInteger } from './option-parsers.js';
-import { runTraining, type TrainCliOptions } from './train.js';
+import { positiveInteger } from '../options/option-parsers.js';
+import type { TrainCliOptions } from '../options/train-options.js';
+import { runTraining } from './train.js';
 
 /** The embedded default: the paper's protocol on 500 Fashion-MNIST images per class with the MLP. */
 export const DEMO_SETTINGS = {

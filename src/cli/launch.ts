@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { launch } from '../distributed/launcher.js';
 import { builtBackends } from '../distributed/process-group.js';
 import { UsageError } from '../errors.js';
-import { nonNegativeInteger, positiveInteger } from './option-parsers.js';
+import { nonNegativeInteger, positiveInteger } from '../options/option-parsers.js';
 
 interface LaunchCliOptions {
   nproc: number;

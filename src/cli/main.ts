@@ -14,6 +14,7 @@ async function commands(): Promise<Register[]> {
     import('./serve.js'),
     import('./analyze.js'),
     import('./launch.js'),
+    import('./sweep.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { positiveInteger } from './option-parsers.js';
+import { positiveInteger } from '../options/option-parsers.js';
 
 export function register(program: Command): void {
   program

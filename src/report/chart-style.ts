@@ -33,5 +33,16 @@ export function runColorEncoding(runs: RunData[], shown: ReadonlySet<string>, sh
   };
 }
 
+/** The colour channel when runs are coloured by dataset (a sweep's selected runs, as in the paper). */
+export function datasetColorEncoding(runs: RunData[]) {
+  const datasets = [...new Set(runs.map((run) => run.config.dataset))];
+  return {
+    field: 'dataset',
+    type: 'nominal' as const,
+    scale: { domain: datasets, range: datasets.map((_, i) => RUN_PALETTE[i % RUN_PALETTE.length]!) },
+    legend: { title: 'dataset', orient: 'bottom' as const },
+  };
+}
+
 export const PANEL_WIDTH = 320;
 export const PANEL_HEIGHT = 220;

@@ -1,13 +1,21 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, PANEL_HEIGHT, PANEL_WIDTH, runColorEncoding } from './chart-style.js';
+import { CHART_CONFIG, datasetColorEncoding, PANEL_HEIGHT, PANEL_WIDTH, runColorEncoding } from './chart-style.js';
 import type { EpochFigure, EpochPanel } from './figure-catalog.js';
 import { metricValue, type RunData } from '../run/run-reader.js';
 
 export interface EpochPoint {
   run: string;
+  dataset: string;
+  model: string;
   epoch: number;
   value: number;
 }
+
+/**
+ * How runs are told apart: each run its own colour, or (a sweep's selected runs, as the paper
+ * draws them) colour by dataset and line style by network.
+ */
+export type RunStyle = 'run' | 'dataset-model';
 
 /** The points of one metric for every run that has it (a run without the key adds nothing). */
 export function panelPoints(runs: RunData[], key: string): EpochPoint[] {
@@ -15,7 +23,7 @@ export function panelPoints(runs: RunData[], key: string): EpochPoint[] {
   for (const run of runs) {
     for (const line of run.metrics) {
       const value = metricValue(line, key);
-      if (value !== undefined) points.push({ run: run.label, epoch: line.epoch, value });
+      if (value !== undefined) points.push({ run: run.label, dataset: run.config.dataset, model: run.config.model, epoch: line.epoch, value });
     }
   }
   return points;
@@ -28,13 +36,14 @@ export function presentPanels(figure: EpochFigure, runs: RunData[]): EpochPanel[
 
 const EPOCH_AXIS = { title: 'epoch (log scale)', grid: true };
 
-function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], shown: ReadonlySet<string>) {
+function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], shown: ReadonlySet<string>, style: RunStyle) {
   const runsInPanel = new Set(points.map((p) => p.run));
   const tptRules = runs
     .filter((run) => run.tptEpoch !== null && runsInPanel.has(run.label))
-    .map((run) => ({ run: run.label, tpt_epoch: run.tptEpoch }));
+    .map((run) => ({ run: run.label, dataset: run.config.dataset, model: run.config.model, tpt_epoch: run.tptEpoch }));
   const drawn = panel.logY ? points.filter((p) => p.value > 0) : points;
-  const color = runColorEncoding(runs, shown, true);
+  const color = style === 'run' ? runColorEncoding(runs, shown, true) : datasetColorEncoding(runs);
+  const byModel = style === 'run' ? {} : { strokeDash: { field: 'model', type: 'nominal' as const, title: 'network', legend: { orient: 'bottom' as const, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } }, detail: { field: 'run', type: 'nominal' as const } };
   return {
     title: { text: panel.title, subtitle: panel.key, fontSize: 13 },
     width: PANEL_WIDTH,
@@ -52,6 +61,7 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
             axis: { title: panel.key + (panel.logY ? ' (log)' : ''), format: panel.logY ? '~g' : '~r' },
           },
           color,
+          ...byModel,
           tooltip: [
             { field: 'run', type: 'nominal' as const, title: 'run' },
             { field: 'epoch', type: 'quantitative' as const, title: 'epoch' },
@@ -65,6 +75,7 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
         encoding: {
           x: { field: 'tpt_epoch', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: EPOCH_AXIS },
           color,
+          detail: { field: 'run', type: 'nominal' as const },
           tooltip: [
             { field: 'run', type: 'nominal' as const, title: 'run' },
             { field: 'tpt_epoch', type: 'quantitative' as const, title: 'tpt_epoch (start of terminal phase)' },
@@ -76,7 +87,7 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
 }
 
 /** A figure of metric panels side by side, runs overlaid; null when no run has any of its keys. */
-export function epochFigureSpec(figure: EpochFigure, runs: RunData[]): TopLevelSpec | null {
+export function epochFigureSpec(figure: EpochFigure, runs: RunData[], style: RunStyle = 'run'): TopLevelSpec | null {
   const panels = presentPanels(figure, runs);
   if (panels.length === 0) return null;
   const pointsByPanel = panels.map((panel) => panelPoints(runs, panel.key));
@@ -84,7 +95,7 @@ export function epochFigureSpec(figure: EpochFigure, runs: RunData[]): TopLevelS
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: figure.title },
-    hconcat: panels.map((panel, i) => panelSpec(panel, runs, pointsByPanel[i]!, shown)),
+    hconcat: panels.map((panel, i) => panelSpec(panel, runs, pointsByPanel[i]!, shown, style)),
     config: CHART_CONFIG,
   };
 }

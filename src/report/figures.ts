@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { epochFigureSpec } from './epoch-figure-spec.js';
+import { epochFigureSpec, type RunStyle } from './epoch-figure-spec.js';
 import { EPOCH_FIGURES, type FigureSection } from './figure-catalog.js';
 import { geometryAt } from './geometry.js';
 import { cosineHeatmapSpec, pca2dSpec, pca3dSpec } from './geometry-specs.js';
@@ -19,6 +19,8 @@ export interface FigureSpec {
 export interface FigureOptions {
   /** Epoch of the geometry figures; default: each run's last measured epoch. */
   epoch?: number;
+  /** How the epoch figures tell runs apart (default: a colour per run). */
+  runStyle?: RunStyle;
 }
 
 /** A name safe for a file: letters, digits, '-', '_' and '.'. */
@@ -27,10 +29,10 @@ export function fileSafe(name: string): string {
 }
 
 /** Figures of metrics against epoch and of layer-wise collapse, for runs overlaid. */
-export function epochFigures(runs: RunData[]): FigureSpec[] {
+export function epochFigures(runs: RunData[], style: RunStyle = 'run'): FigureSpec[] {
   const figures: FigureSpec[] = [];
   for (const figure of EPOCH_FIGURES) {
-    const spec = epochFigureSpec(figure, runs);
+    const spec = epochFigureSpec(figure, runs, style);
     if (spec) figures.push({ id: figure.id, title: figure.title, caption: figure.caption, section: figure.section, spec });
   }
   const layers = layerFigureSpec(runs);
@@ -78,7 +80,7 @@ export function geometryFigures(run: RunData, options: FigureOptions = {}, idSuf
 
 /** Every figure of a report: epoch figures for all runs overlaid, then the geometry of each run. */
 export function allFigures(runs: RunData[], options: FigureOptions = {}): FigureSpec[] {
-  const figures = epochFigures(runs);
+  const figures = epochFigures(runs, options.runStyle);
   const usedSuffixes = new Set<string>();
   for (const run of runs) {
     let suffix = runs.length > 1 ? `-${fileSafe(run.name)}` : '';

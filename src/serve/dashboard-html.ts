@@ -1,7 +1,7 @@
 import { escapeHtml, jsonForScript } from '../report/html.js';
 
 /** The dashboard's one page; its scripts fill it from /api and keep it live through /events. */
-export function dashboardHtml(runsDir: string): string {
+export function dashboardHtml(runsDir: string, sweepSelected: string[] | null = null): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -21,6 +21,11 @@ export function dashboardHtml(runsDir: string): string {
 </header>
 <div class="layout">
   <aside>
+    <section id="sweep" data-testid="sweep" hidden>
+      <h2>Sweep <span id="sweep-name"></span></h2>
+      <table id="sweep-runs"><thead></thead><tbody></tbody></table>
+      <p class="hint">★ the selected run of its cell (lowest final test error). Click a row to overlay that run.</p>
+    </section>
     <h2>Runs</h2>
     <table id="runs" data-testid="runs">
       <thead><tr><th></th><th>Run</th><th>State</th><th>Epoch</th><th>TPT</th></tr></thead>
@@ -56,9 +61,10 @@ export function dashboardHtml(runsDir: string): string {
     </section>
   </main>
 </div>
-<script>window.NCOLLAPSE = ${jsonForScript({ runsDir })};</script>
+<script>window.NCOLLAPSE = ${jsonForScript({ runsDir, sweepSelected })};</script>
 <script src="/static/geometry-view.js"></script>
 <script src="/static/dashboard.js"></script>
+<script src="/static/sweep-panel.js"></script>
 </body>
 </html>
 `;

@@ -9,6 +9,7 @@ import { RunWatcher } from './run-watcher.js';
 import { hasDotSegment, resolveFileInside } from './safe-path.js';
 import { SseHub } from './sse.js';
 import { parseRunList } from './run-list.js';
+import { sweepResponse, sweepSelectedRuns } from './sweep-api.js';
 import { StaticFiles } from './static-assets.js';
 
 /** The dashboard listens on the loopback interface only: it is a local tool, not a web service. */
@@ -102,7 +103,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
     if (rawPath === '/' || rawPath === '/index.html') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(dashboardHtml(runsDir));
+      res.end(dashboardHtml(runsDir, sweepSelectedRuns(runsDir)));
       return;
     }
     if (files.has(rawPath)) {
@@ -116,6 +117,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return;
     }
     if (rawPath === '/api/runs') return sendJson(res, 200, await cache.summaries());
+    if (rawPath === '/api/sweep') return sendJson(res, 200, await sweepResponse(runsDir));
     if (rawPath === '/api/figures') {
       const list = parseRunList(query.get('runs'));
       if (!list.ok) return sendText(res, 400, list.error);

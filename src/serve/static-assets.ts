@@ -40,6 +40,7 @@ export function staticAssets(): Map<string, StaticAsset> {
     ['/static/vega-embed.min.js', { path: join(buildDir('vega-embed'), 'vega-embed.min.js'), contentType: JS }],
     ['/static/dashboard.js', { path: join(pub, 'dashboard.js'), contentType: JS }],
     ['/static/geometry-view.js', { path: join(pub, 'geometry-view.js'), contentType: JS }],
+    ['/static/sweep-panel.js', { path: join(pub, 'sweep-panel.js'), contentType: JS }],
     ['/static/dashboard.css', { path: join(pub, 'dashboard.css'), contentType: 'text/css; charset=utf-8' }],
   ]);
 }

@@ -23,9 +23,11 @@ const ALLOWED: Record<string, string[]> = {
   train: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'robustness', 'distributed'],
   analyze: ['torch', 'io', 'nn', 'collapse', 'data', 'run', 'train', 'robustness'],
   report: ['io', 'run'],
-  serve: ['io', 'run', 'report'],
+  options: ['train'],
+  sweep: ['io', 'run', 'data', 'train', 'options', 'report'],
+  serve: ['io', 'run', 'report', 'sweep'],
   robustness: ['torch', 'nn', 'data'],
-  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness', 'distributed'],
+  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness', 'distributed', 'options', 'sweep'],
 };
 
 const imports = sourceImports(SRC);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { Command } from 'commander';
 
 import { withPreset } from '../../src/cli/preset-options.js';
-import { addTrainingOptions, type TrainCliOptions } from '../../src/cli/train.js';
+import { addTrainingOptions, type TrainCliOptions } from '../../src/options/train-options.js';
 import { datasetInfo, datasetNames } from '../../src/data/registry.js';
 import { UsageError } from '../../src/errors.js';
 import { createModel, modelNames } from '../../src/nn/models/registry.js';

@@ -64,6 +64,9 @@
     const fromHash = readHash();
     const known = new Set(state.runs.map((r) => r.name));
     if (fromHash) return fromHash.filter((name) => known.has(name));
+    // A sweep: its selected runs (one per cell), as in the paper's figures.
+    const sweepSelected = window.NCOLLAPSE.sweepSelected;
+    if (sweepSelected && sweepSelected.length > 0) return sweepSelected.filter((name) => known.has(name));
     if (state.runs.length <= 4) return state.runs.filter((r) => r.state !== 'invalid').map((r) => r.name);
     const latest = [...state.runs].sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)))[0];
     return latest ? [latest.name] : [];

@@ -1,0 +1,127 @@
+import { openSync, closeSync, rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+
+import { EXIT_CODES } from '../errors.js';
+import { SweepDirectoryError } from './errors.js';
+import { spawnNcollapse } from './ncollapse-command.js';
+import { isDone, readRunProgress, type RunProgress } from './run-state.js';
+import type { SweepDirectory, SweepRow } from './sweep-directory.js';
+import { RunDirectory } from '../run/run-directory.js';
+
+/**
+ * One row of a sweep, run idempotently: a finished (or diverged) run is left as it is, an
+ * interrupted one resumes from checkpoints/last.safetensors with `train --resume`, a new one
+ * starts with `train --out`. The training itself is a child `ncollapse train` process.
+ */
+
+export type TaskStart = 'skip' | 'resume' | 'restart' | 'fresh';
+
+export interface TaskOutcome {
+  start: TaskStart;
+  /** The run's state afterwards (status.json), or 'failed' when train stopped without a status. */
+  state: 'finished' | 'diverged' | 'interrupted' | 'running' | 'failed';
+  exitCode: number | null;
+  seconds: number;
+  progress: RunProgress;
+}
+
+export interface TaskOptions {
+  /** --threads for a run whose grid does not fix it. */
+  threads?: number;
+  /** Where train's output goes: a file (appended to) or this process's stdout/stderr. */
+  output: { file: string } | 'inherit';
+}
+
+export interface TaskHandle {
+  start: TaskStart;
+  done: Promise<TaskOutcome>;
+  /** Asks train to checkpoint and stop (it handles SIGTERM and SIGINT). */
+  stop(signal?: NodeJS.Signals): void;
+}
+
+/** Keys of config.json that must equal the row's, so that a task never continues someone else's run. */
+const IDENTITY_KEYS = ['dataset', 'model', 'loss', 'epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'seed', 'width', 'depth', 'perClass'];
+
+function checkSameRun(runDir: string, row: SweepRow): void {
+  const config = new RunDirectory(runDir).readConfig();
+  for (const key of IDENTITY_KEYS) {
+    const wanted = row.config[key];
+    if (wanted === null || wanted === undefined) continue;
+    if (config[key] !== wanted) {
+      throw new SweepDirectoryError(
+        join(runDir, 'config.json'),
+        `holds a different run than row ${row.index} of the sweep (${key} is ${JSON.stringify(config[key])}, the row says ${JSON.stringify(wanted)}); it is left as it is`,
+      );
+    }
+  }
+}
+
+/** What a task would do with a run directory now. */
+export function taskStart(progress: RunProgress): TaskStart {
+  if (isDone(progress)) return 'skip';
+  if (!progress.hasConfig) return 'fresh';
+  return progress.hasCheckpoint ? 'resume' : 'restart';
+}
+
+/** The files train wrote before its first checkpoint: removed so that the run can start again. */
+function clearUnstartedRun(runDir: string): void {
+  for (const file of ['config.json', 'status.json', 'metrics.jsonl', 'geometry.jsonl']) rmSync(join(runDir, file), { force: true });
+}
+
+export function trainArgs(sweep: SweepDirectory, row: SweepRow, start: TaskStart, threads?: number): string[] {
+  const out = sweep.runDir(row);
+  // --resume takes the settings from config.json; only the end-of-run report is a CLI choice.
+  if (start === 'resume') return ['train', '--resume', '--out', out, '--quiet', ...(row.config.report === false ? ['--no-report'] : [])];
+  const args = ['train', '--out', out, ...row.args, '--quiet'];
+  if (threads !== undefined && !row.args.includes('--threads')) args.push('--threads', String(threads));
+  return args;
+}
+
+/** What train's exit says, checked against the status it left (an error also leaves 'interrupted'). */
+function outcomeState(code: number | null, progress: RunProgress): TaskOutcome['state'] {
+  if (code === EXIT_CODES.ok) return progress.state === 'finished' ? 'finished' : 'failed';
+  if (code === EXIT_CODES.diverged && progress.state === 'diverged') return 'diverged';
+  if ((code === EXIT_CODES.sigint || code === EXIT_CODES.sigterm) && progress.state === 'interrupted') return 'interrupted';
+  return 'failed';
+}
+
+export function startSweepTask(sweep: SweepDirectory, row: SweepRow, options: TaskOptions): TaskHandle {
+  const runDir = sweep.runDir(row);
+  const before = readRunProgress(runDir);
+  const start = taskStart(before);
+  if (start === 'skip') {
+    return { start, stop: () => undefined, done: Promise.resolve({ start, state: before.state as 'finished' | 'diverged', exitCode: 0, seconds: 0, progress: before }) };
+  }
+  if (before.hasConfig) checkSameRun(runDir, row);
+  if (start === 'restart') clearUnstartedRun(runDir);
+  mkdirSync(runDir, { recursive: true });
+
+  let fd: number | undefined;
+  if (options.output !== 'inherit') {
+    mkdirSync(join(options.output.file, '..'), { recursive: true });
+    fd = openSync(options.output.file, 'a');
+  }
+  const started = performance.now();
+  const child: ChildProcess = spawnNcollapse(trainArgs(sweep, row, start, options.threads), {
+    stdio: fd === undefined ? ['ignore', 'inherit', 'inherit'] : ['ignore', fd, fd],
+  });
+  const done = new Promise<TaskOutcome>((resolve, reject) => {
+    child.once('error', (error) => {
+      if (fd !== undefined) closeSync(fd);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      if (fd !== undefined) closeSync(fd);
+      const progress = readRunProgress(runDir);
+      resolve({ start, state: outcomeState(code, progress), exitCode: code ?? (signal ? 128 : null), seconds: (performance.now() - started) / 1000, progress });
+    });
+  });
+  return {
+    start,
+    done,
+    stop: (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+  };
+}
