@@ -18,8 +18,9 @@ export interface ResumePoint {
  * Loads the newest intact checkpoint of a run into `parts`: last.safetensors, else the epoch files
  * newest first. A missing, empty, truncated or corrupted file (its checksums fail) is passed over,
  * and `notice` says so. A run that measured nothing yet and has no checkpoint starts again from
- * epoch 0 (its initialisation is seeded, so that is the same run); any other whose metrics.jsonl holds
- * epochs that no intact checkpoint covers is refused, so that nothing written is thrown away.
+ * epoch 0 (its initialisation is seeded, so that is the same run), as does one killed inside its
+ * first checkpoint write; any other whose metrics.jsonl holds epochs that no intact checkpoint
+ * covers is refused, so that nothing written is thrown away.
  */
 export function loadResumePoint(run: RunDirectory, parts: TrainingParts, configEpochs: number, notice: (line: string) => void): ResumePoint {
   const candidates = [run.lastCheckpoint, ...run.checkpoints().reverse()];
@@ -55,6 +56,13 @@ export function loadResumePoint(run: RunDirectory, parts: TrainingParts, configE
   // A failed load may have changed part of the model, so the seeded start is only for a run that never got a checkpoint.
   if (measured.length === 0 && !attempted) {
     notice(`--resume: no checkpoint in ${run.checkpointDir} and no measured epoch; starting the run from its beginning.`);
+    return { progress: { epoch: 0, batchesDone: 0, seconds: 0, tptEpoch: null }, file: null };
+  }
+  // The trainer appends an epoch's metrics before it writes that epoch's checkpoint, so a run killed
+  // inside its first checkpoint write holds one measured epoch and no checkpoint (only a temporary
+  // file). Starting again from the seeded beginning measures that epoch again, identically.
+  if (measured.length === 1 && !attempted) {
+    notice(`--resume: the first checkpoint was never completed (${problems.join('; ')}); starting the run from its beginning, which measures epoch ${measured[0]!.epoch} again.`);
     return { progress: { epoch: 0, batchesDone: 0, seconds: 0, tptEpoch: null }, file: null };
   }
   throw new ResumeError(

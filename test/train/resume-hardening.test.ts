@@ -117,6 +117,19 @@ test('a run with no checkpoint and no measured epoch (killed in its first epoch)
   assert.deepEqual(metrics('first-epoch'), metrics('reference').slice(0, 2));
 });
 
+test('a run killed inside its first checkpoint write (one measured epoch, no checkpoint) starts again and ends as the uninterrupted run', async () => {
+  await run(options('first-write', { epochs: 2 }));
+  const root = join(dir, 'first-write');
+  // What a kill between the first metrics line and the end of the first checkpoint leaves behind.
+  rmSync(join(root, 'checkpoints'), { recursive: true, force: true });
+  const metricsFile = join(root, 'metrics.jsonl');
+  writeFileSync(metricsFile, `${readFileSync(metricsFile, 'utf8').split('\n')[0]}\n`);
+  const { result, notices } = await run(options('first-write'), true);
+  assert.equal(result.state, 'finished');
+  assert.match(notices.join('\n'), /first checkpoint was never completed/);
+  assert.deepEqual(metrics('first-write'), metrics('reference').slice(0, 2));
+});
+
 test('with measured epochs but no intact checkpoint, --resume refuses and keeps the metrics', async () => {
   await run(options('no-intact', { epochs: 2 }));
   const before = readFileSync(join(dir, 'no-intact', 'metrics.jsonl'), 'utf8');
