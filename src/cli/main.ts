@@ -15,6 +15,8 @@ async function commands(): Promise<Register[]> {
     import('./analyze.js'),
     import('./launch.js'),
     import('./sweep.js'),
+    import('./robustness.js'),
+    import('./presets.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }

@@ -132,6 +132,8 @@ async function trainRank(options: TrainOptions, control: TrainControl, dp: DataP
 
   if (dp) {
     dp.checkBatchSize(settings.batchSize);
+    // DeepFool's subset is drawn from the data a process holds, and a rank holds only its shard.
+    if (settings.robustness !== null) throw new UsageError('--robustness is measured by one process: run it without launch/srun, or afterwards with `ncollapse robustness RUN`');
     settings = { ...settings, device: dp.deviceFor(settings.device) };
   }
   const { config, train: trainSplit, test: testSplit, model } = prepare(settings);
