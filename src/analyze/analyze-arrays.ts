@@ -1,10 +1,7 @@
-import { dispose } from '../torch/index.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
-import { type CollapseMetrics, orderedMetrics } from '../collapse/collapse-metrics.js';
-import { measureCollapseOfArrays } from '../collapse/measure-collapse.js';
+import { type CollapseMetrics } from '../collapse/collapse-metrics.js';
 import { type AnalysisArrays, AnalysisInputError, type SourceArray } from './analysis-arrays.js';
-import { analysisTensors } from './analysis-tensors.js';
-import { validateAnalysisArrays } from './validate-arrays.js';
+import { measureAnalysisArrays } from './measure-arrays.js';
 
 /** A matrix held in memory: a list of equally long rows, or row-major data with its shape. */
 export type Matrix =
@@ -58,30 +55,11 @@ export function analyzeArrays(input: CollapseArrays, options: AnalyzeArraysOptio
     weight: input.weight === undefined ? undefined : matrixArray(input.weight, 'weight'),
     bias: input.bias === undefined ? undefined : vectorArray(input.bias, 'bias'),
   };
-  const validated = validateAnalysisArrays(arrays);
   if (options.weightDecay !== undefined && arrays.weight === undefined) {
     throw new AnalysisInputError(ORIGIN, 'weightDecay needs the classifier weight');
   }
-  const tensors = analysisTensors(arrays, validated);
-  try {
-    const metrics = measureCollapseOfArrays(tensors.features, tensors.labels, {
-      numClasses: validated.numClasses,
-      weight: tensors.weight,
-      bias: tensors.bias,
-      weightDecay: options.weightDecay,
-      covariance: options.covariance ?? 'full',
-      batchSize: options.batchSize ?? 1024,
-    });
-    return {
-      samples: validated.samples,
-      dim: validated.dim,
-      numClasses: validated.numClasses,
-      // The same keys and values, re-inserted in METRICS.md's order (for printing and JSON).
-      metrics: orderedMetrics(metrics) as unknown as CollapseMetrics,
-    };
-  } finally {
-    dispose(tensors);
-  }
+  const { samples, dim, numClasses, metrics } = measureAnalysisArrays(arrays, options);
+  return { samples, dim, numClasses, metrics: metrics as unknown as CollapseMetrics };
 }
 
 function matrixArray(matrix: Matrix, name: string): SourceArray {

@@ -5,7 +5,7 @@ import { type ClassifierModel } from '../nn/models/classifier.js';
 import { dispose, type Tensor } from '../torch/index.js';
 import { disposeSplit, sequentialBatches } from '../train/data-tensors.js';
 import { penultimateFeatures } from '../train/penultimate-features.js';
-import { buildRunModelAndData } from '../train/run-model-and-data.js';
+import { buildRunModelAndData, type ModelAndDataSettings } from '../train/run-model-and-data.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { type LayerCollapse, measureLayerwiseCollapse } from '../collapse/layerwise.js';
@@ -41,20 +41,7 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
     throw new AnalysisInputError(options.checkpoint, "an unconstrained-features run has no dataset to run: its features are the model's parameters");
   }
   const datasetName = options.dataset ?? config.dataset;
-  const { model, train, test, numClasses, inputShape } = buildRunModelAndData(
-    {
-      dataset: datasetName,
-      dataDir: options.dataDir ?? config.dataDir ?? null,
-      perClass: datasetName === config.dataset ? config.perClass ?? null : null,
-      pad: config.pad ?? false,
-      seed: config.seed ?? 0,
-      model: config.model,
-      width: config.width ?? null,
-      depth: config.depth ?? null,
-      featureDim: config.featureDim ?? null,
-    },
-    'cpu',
-  );
+  const { model, train, test, numClasses, inputShape } = buildRunModelAndData(runModelAndDataSettings(config, datasetName, options.dataDir), 'cpu');
   try {
     if (numClasses !== config.numClasses) {
       throw new AnalysisInputError(options.checkpoint, `the model has ${config.numClasses} classes but dataset '${datasetName}' has ${numClasses}`);
@@ -90,6 +77,24 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
     if (test) disposeSplit(test);
     model.dispose();
   }
+}
+
+/**
+ * What rebuilds a run's model and data from its config.json, optionally on another dataset (whose
+ * full training set is then used) or from another data folder.
+ */
+export function runModelAndDataSettings(config: CheckpointConfig, dataset = config.dataset, dataDir?: string): ModelAndDataSettings {
+  return {
+    dataset,
+    dataDir: dataDir ?? config.dataDir ?? null,
+    perClass: dataset === config.dataset ? config.perClass ?? null : null,
+    pad: config.pad ?? false,
+    seed: config.seed ?? 0,
+    model: config.model,
+    width: config.width ?? null,
+    depth: config.depth ?? null,
+    featureDim: config.featureDim ?? null,
+  };
 }
 
 /** The run's config.json, two folders up from the checkpoint (RUN/checkpoints/FILE). */

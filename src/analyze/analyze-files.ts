@@ -1,10 +1,6 @@
-import { measureCollapseOfArrays } from '../collapse/measure-collapse.js';
-import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
-import { dispose } from '../torch/index.js';
 import { type AnalysisArrays, AnalysisInputError, readArchive, readNpyFiles } from './analysis-arrays.js';
-import { analysisTensors } from './analysis-tensors.js';
-import { validateAnalysisArrays } from './validate-arrays.js';
+import { measureAnalysisArrays } from './measure-arrays.js';
 import { analyzeCheckpoint } from './analyze-checkpoint.js';
 import { type LayerCollapse } from '../collapse/layerwise.js';
 
@@ -48,30 +44,11 @@ export function analyzeFiles(file: string | undefined, options: AnalyzeFilesOpti
   }
   if (options.dataset !== undefined) throw new AnalysisInputError(options.dataset, '--dataset goes with --checkpoint');
   const arrays = readInput(file, options);
-  const validated = validateAnalysisArrays(arrays);
   if (options.wd !== undefined && arrays.weight === undefined) {
     throw new AnalysisInputError(arrays.features.file, `--wd needs the classifier weight (array '${options.weight ?? 'W'}' or --weight-file)`);
   }
-  const tensors = analysisTensors(arrays, validated);
-  try {
-    const metrics = measureCollapseOfArrays(tensors.features, tensors.labels, {
-      numClasses: validated.numClasses,
-      weight: tensors.weight,
-      bias: tensors.bias,
-      weightDecay: options.wd,
-      covariance: options.covariance ?? 'full',
-      batchSize: options.batchSize ?? 1024,
-    });
-    return {
-      source: file ?? [arrays.features.file, arrays.labels.file].join(', '),
-      samples: validated.samples,
-      dim: validated.dim,
-      numClasses: validated.numClasses,
-      metrics: orderedMetrics(metrics),
-    };
-  } finally {
-    dispose(tensors);
-  }
+  const measured = measureAnalysisArrays(arrays, { weightDecay: options.wd, covariance: options.covariance, batchSize: options.batchSize });
+  return { source: file ?? [arrays.features.file, arrays.labels.file].join(', '), ...measured };
 }
 
 function readInput(file: string | undefined, options: AnalyzeFilesOptions): AnalysisArrays {

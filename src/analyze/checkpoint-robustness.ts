@@ -7,7 +7,7 @@ import { robustnessMetrics } from '../robustness/measure-robustness.js';
 import * as torch from '../torch/index.js';
 import { disposeSplit } from '../train/data-tensors.js';
 import { buildRunModelAndData } from '../train/run-model-and-data.js';
-import { loadModelWeights, readRunConfig } from './analyze-checkpoint.js';
+import { loadModelWeights, readRunConfig, runModelAndDataSettings } from './analyze-checkpoint.js';
 
 export interface CheckpointRobustnessOptions {
   /** The run directory (config.json, checkpoints/). */
@@ -50,20 +50,7 @@ export function checkpointRobustness(options: CheckpointRobustnessOptions): Chec
   if (config.model === 'ufm') throw new UsageError(`${checkpoint}: an unconstrained-features run has no input images for DeepFool to perturb`);
   const samples = options.samples ?? config.robustness ?? DEFAULT_ROBUSTNESS_SAMPLES;
   const device = torch.resolveDevice(options.device ?? 'cpu');
-  const { model, train, test } = buildRunModelAndData(
-    {
-      dataset: config.dataset,
-      dataDir: config.dataDir ?? null,
-      perClass: config.perClass ?? null,
-      pad: config.pad ?? false,
-      seed: config.seed ?? 0,
-      model: config.model,
-      width: config.width ?? null,
-      depth: config.depth ?? null,
-      featureDim: config.featureDim ?? null,
-    },
-    device,
-  );
+  const { model, train, test } = buildRunModelAndData(runModelAndDataSettings(config), device);
   try {
     loadModelWeights(model, checkpoint);
     return { checkpoint, samples, metrics: robustnessMetrics(model, { train, test: test! }, samples, config.seed ?? 0) };
