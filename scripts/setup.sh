@@ -43,7 +43,7 @@ fi
 [ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
 # Debian's libtorch calls the system BLAS, which is the slow reference implementation unless an
 # optimised one is installed: OpenBLAS makes the MLP train about 25 times faster (npm run bench).
-ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0' || missing+=(libopenblas0-pthread)
+ldconfig -p 2>/dev/null | grep 'libopenblas\.so\.0' >/dev/null || missing+=(libopenblas0-pthread)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
   # NumPy checks what our .npy writer produces (Debian's python3, not a pyenv one).
