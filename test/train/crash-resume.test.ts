@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BIN, type Finished, metricLines, metricsWithoutTime, runCli, startCli, waitFor } from './cli-run.js';
+import { BIN, type Finished, metricLines, metricsWithoutTime, runCli, waitFor } from './cli-run.js';
 
 // A tiny seeded run (Gaussian mixture, narrow MLP, every epoch measured and checkpointed), killed
 // with SIGKILL again and again at pseudo-random moments, some of them inside a checkpoint write,
@@ -14,6 +14,12 @@ const EPOCHS = 8;
 const RUN = ['train', '--dataset', 'gaussian', '--per-class', '30', '--model', 'mlp', '--width', '0.125', '--epochs', String(EPOCHS), '--measure', 'all', '--no-report', '--quiet', '--seed', '11'];
 /** How long each atomic write stops before its rename in the runs that are killed inside one. */
 const WRITE_PAUSE_MS = '600';
+/**
+ * The same pause, shorter, in the runs killed at a random moment: the tiny run trains an epoch in
+ * milliseconds on an idle machine, and without it a kill up to 400 ms after an epoch could come
+ * after the whole run had finished, leaving nothing to interrupt.
+ */
+const PACING_PAUSE_MS = '100';
 
 let dir: string;
 let reference: Record<string, unknown>[];
@@ -38,8 +44,8 @@ function random(seed: number): () => number {
   };
 }
 
-function startWithPause(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NCOLLAPSE_TEST_WRITE_PAUSE_MS: WRITE_PAUSE_MS } });
+function startWithPause(args: string[], pauseMs: string): { child: ReturnType<typeof spawn>; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NCOLLAPSE_TEST_WRITE_PAUSE_MS: pauseMs } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -57,16 +63,17 @@ test('SIGKILL at random moments, inside checkpoint writes too, then --resume: th
   for (let round = 0; round < 4; round++) {
     const args = [...RUN, '--out', run, ...(round > 0 ? ['--resume'] : [])];
     const lines = metricLines(join(run, 'metrics.jsonl'));
+    assert.ok(lines < EPOCHS, `the run finished before round ${round}: ${kills.join('; ')}`);
     if (round % 2 === 1) {
       // Inside a write: the checkpoint's temporary file exists and the rename has not happened.
-      const { child, done } = startWithPause(args);
+      const { child, done } = startWithPause(args, WRITE_PAUSE_MS);
       await waitFor(() => temporaries(checkpoints).some((name) => name.includes('.safetensors.tmp-')), 60_000, 'a checkpoint write');
       child.kill('SIGKILL');
       assert.equal((await done).signal, 'SIGKILL');
       kills.push(`round ${round}: inside the write of ${temporaries(checkpoints).join(', ')}`);
     } else {
       // Anywhere in an epoch: after the run has measured one more epoch, a random delay.
-      const { child, done } = startCli(args);
+      const { child, done } = startWithPause(args, PACING_PAUSE_MS);
       await waitFor(() => metricLines(join(run, 'metrics.jsonl')) > lines, 60_000, 'one more measured epoch');
       const delay = Math.floor(next() * 400);
       await new Promise((r) => setTimeout(r, delay));
@@ -85,7 +92,7 @@ test('SIGKILL at random moments, inside checkpoint writes too, then --resume: th
 
 test('SIGTERM checkpoints and exits 143; --resume finishes the same run', async () => {
   const run = join(dir, 'terminated');
-  const { child, done } = startCli([...RUN, '--out', run]);
+  const { child, done } = startWithPause([...RUN, '--out', run], PACING_PAUSE_MS);
   await waitFor(() => metricLines(join(run, 'metrics.jsonl')) >= 2, 60_000, 'two measured epochs');
   child.kill('SIGTERM');
   const terminated = await done;
