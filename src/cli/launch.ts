@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 
-import { launch } from '../distributed/launcher.js';
-import { builtBackends } from '../distributed/process-group.js';
 import { UsageError } from '../errors.js';
 import { nonNegativeInteger, positiveInteger } from '../options/option-parsers.js';
 
@@ -23,6 +21,9 @@ export function register(program: Command): void {
     .option('--backends', 'print the c10d backends this build has (gloo, nccl) and exit', false)
     .passThroughOptions()
     .action(async (command: string[], options: LaunchCliOptions) => {
+      // Loaded when the command runs: the process group loads libtorch, which --help never needs.
+      const { builtBackends } = await import('../distributed/process-group.js');
+      const { launch } = await import('../distributed/launcher.js');
       if (options.backends) {
         console.log(`c10d backends built: ${builtBackends().join(', ') || 'none'}`);
         return;
