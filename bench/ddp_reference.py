@@ -6,47 +6,25 @@ second (rank 0's wall clock over all epochs, data loading excluded).
 
 Usage: python3 ddp_reference.py WORLD EPOCHS [DATA_DIR]
 """
-import gzip
 import json
 import os
 import sys
 import tempfile
 import time
 
-import numpy as np
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch import nn
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from demo_protocol import DEFAULT_DATA_DIR, demo_data, demo_mlp
 
 
 def run(rank, world, epochs, folder, store, queue):
     torch.set_num_threads(1)
     dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=world)
-    images = read_idx(f"{folder}/train-images-idx3-ubyte.gz").astype(np.float32) / 255
-    labels = read_idx(f"{folder}/train-labels-idx1-ubyte.gz").astype(np.int64)
-    keep = np.concatenate([np.flatnonzero(labels == c)[:500] for c in range(10)])
-    keep.sort()
-    x = torch.from_numpy(images[keep]).unsqueeze(1)
-    y = torch.from_numpy(labels[keep])
-    mean, std = x.mean(0, keepdim=True), x.std(0, unbiased=False, keepdim=True)
-    x = (x - mean) / torch.where(std > 0, std, torch.ones_like(std))
-
-    torch.manual_seed(0)
-    layers = [nn.Flatten()]
-    dim = 784
-    for _ in range(3):
-        layers += [nn.Linear(dim, 512), nn.BatchNorm1d(512), nn.ReLU()]
-        dim = 512
-    model = nn.Sequential(*layers, nn.Linear(512, 10))
+    x, y = demo_data(folder)
+    model = demo_mlp()
     if world > 1:
         model = nn.parallel.DistributedDataParallel(model)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.0679, momentum=0.9, weight_decay=5e-4)
@@ -80,7 +58,7 @@ def run(rank, world, epochs, folder, store, queue):
 def main():
     world = int(sys.argv[1])
     epochs = int(sys.argv[2])
-    folder = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
+    folder = sys.argv[3] if len(sys.argv) > 3 else DEFAULT_DATA_DIR
     with tempfile.TemporaryDirectory() as tmp:
         ctx = mp.get_context("spawn")
         queue = ctx.Queue()

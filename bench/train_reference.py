@@ -8,43 +8,21 @@ Prints one JSON line: training seconds (excluding data loading) and the final tr
 
 Usage: python3 train_reference.py EPOCHS [DATA_DIR]
 """
-import gzip
 import json
 import sys
 import time
 
-import numpy as np
 import torch
 from torch import nn
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from demo_protocol import DEFAULT_DATA_DIR, demo_data, demo_mlp
 
 
 def main():
     epochs = int(sys.argv[1])
-    folder = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/datasets/fashion-mnist"
-    images = read_idx(f"{folder}/train-images-idx3-ubyte.gz").astype(np.float32) / 255
-    labels = read_idx(f"{folder}/train-labels-idx1-ubyte.gz").astype(np.int64)
-    keep = np.concatenate([np.flatnonzero(labels == c)[:500] for c in range(10)])
-    keep.sort()
-    x = torch.from_numpy(images[keep]).unsqueeze(1)
-    y = torch.from_numpy(labels[keep])
-    mean, std = x.mean(0, keepdim=True), x.std(0, unbiased=False, keepdim=True)
-    x = (x - mean) / torch.where(std > 0, std, torch.ones_like(std))
-
-    torch.manual_seed(0)
-    layers = [nn.Flatten()]
-    dim = 784
-    for _ in range(3):
-        layers += [nn.Linear(dim, 512), nn.BatchNorm1d(512), nn.ReLU()]
-        dim = 512
-    model = nn.Sequential(*layers, nn.Linear(512, 10))
+    folder = sys.argv[2] if len(sys.argv) > 2 else DEFAULT_DATA_DIR
+    x, y = demo_data(folder)
+    model = demo_mlp()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.0679, momentum=0.9, weight_decay=5e-4)
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[epochs // 3, 2 * epochs // 3], gamma=0.1)
     loss_fn = nn.CrossEntropyLoss()
