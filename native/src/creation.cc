@@ -104,7 +104,7 @@ NC_FUNCTION(manualSeed) {
 
 NC_FUNCTION(setNumThreads) {
   int64_t n = intArg(info, 0);
-  if (n < 1 || n > 1 << 16) throwRangeError(info.Env(), "setNumThreads needs a positive count, got " + std::to_string(n));
+  if (n < 1 || n > 1 << 16) throwRangeError(info.Env(), argumentName(0) + ": setNumThreads needs a positive count of at most 65536, got " + std::to_string(n));
   at::set_num_threads(static_cast<int>(n));
   return info.Env().Undefined();
 }

@@ -208,7 +208,7 @@ static c10d::ReduceOp reduceOpArg(const Napi::CallbackInfo& info, size_t i) {
   if (name == "max") return c10d::ReduceOp(c10d::ReduceOp::MAX);
   if (name == "min") return c10d::ReduceOp(c10d::ReduceOp::MIN);
   if (name == "product") return c10d::ReduceOp(c10d::ReduceOp::PRODUCT);
-  throwJs(info.Env(), "unknown reduce op '" + name + "' (expected sum, max, min or product)");
+  throwJs(info.Env(), argumentName(i) + ": unknown reduce op '" + name + "' (expected sum, max, min or product)");
 }
 
 // In place, on one tensor (contiguous, as c10d requires).

@@ -206,8 +206,16 @@ function wrongValues(op: Op, p: Parameter): Wrong[] {
     case 'boolean':
       return [{ label: '1', value: 1, error: /must be a boolean, got the number 1/, name: 'TypeError' }];
     case 'device':
+      return [
+        { label: 'a number', value: 7, error: /must be a string, got the number 7/, name: 'TypeError' },
+        { label: "'tpu'", value: 'tpu', error: /: unknown device 'tpu'/ },
+      ];
     case 'choice':
-      return [{ label: 'a number', value: 7, error: /must be a string, got the number 7/, name: 'TypeError' }];
+      return [
+        { label: 'a number', value: 7, error: /must be a string, got the number 7/, name: 'TypeError' },
+        // eigh's uplo goes to libtorch as it is, which names neither op nor argument.
+        ...(p.type === "'L' | 'U'" ? [] : [{ label: "'bogus'", value: 'bogus', error: /: unknown (reduction|reduce op) 'bogus'/ }]),
+      ];
     case 'typedArray':
       return [{ label: 'a tensor', value: tensor(), error: /must be a typed array, got a tensor handle/, name: 'TypeError' }];
     case 'groupOptions':
