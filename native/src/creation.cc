@@ -11,7 +11,7 @@ namespace nc {
 
 NC_FUNCTION(fromTypedArray) {
   // (typedArray, shape, dtypeCode): copies, so the JS buffer may be reused or collected.
-  if (!info[0].IsTypedArray()) throwJs(info.Env(), "fromTypedArray expects a typed array");
+  if (!info[0].IsTypedArray()) throwTypeError(info.Env(), argumentName(0) + " must be a typed array, got " + describeValue(info.Env(), info[0]));
   Napi::TypedArray array = info[0].As<Napi::TypedArray>();
   std::vector<int64_t> shape = intListArg(info, 1);
   at::ScalarType dtype = dtypeArg(info, 2);
@@ -63,13 +63,15 @@ NC_FUNCTION(device) { return Napi::String::New(info.Env(), tensorArg(info, 0).de
 NC_FUNCTION(numel) { return Napi::Number::New(info.Env(), static_cast<double>(tensorArg(info, 0).numel())); }
 
 NC_FUNCTION(dispose) {
-  releaseTensor(info.Env(), box(info[0]));
+  releaseTensor(info.Env(), boxArg(info, 0));
   return info.Env().Undefined();
 }
 
-NC_FUNCTION(isDisposed) { return Napi::Boolean::New(info.Env(), !box(info[0])->tensor.defined()); }
+NC_FUNCTION(isDisposed) { return Napi::Boolean::New(info.Env(), !boxArg(info, 0)->tensor.defined()); }
 
 NC_FUNCTION(liveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(liveTensorCount())); }
+
+NC_FUNCTION(externalBytes) { return Napi::Number::New(info.Env(), static_cast<double>(reportedExternalBytes(info.Env()))); }
 
 // Factories: (shape, dtypeCode, device)
 NC_FUNCTION(zeros) { return wrap(info.Env(), at::zeros(intListArg(info, 0), optionsArg(info, 1, 2))); }
@@ -102,7 +104,7 @@ NC_FUNCTION(manualSeed) {
 
 NC_FUNCTION(setNumThreads) {
   int64_t n = intArg(info, 0);
-  if (n < 1) throwJs(info.Env(), "setNumThreads needs a positive count, got " + std::to_string(n));
+  if (n < 1 || n > 1 << 16) throwRangeError(info.Env(), argumentName(0) + ": setNumThreads needs a positive count of at most 65536, got " + std::to_string(n));
   at::set_num_threads(static_cast<int>(n));
   return info.Env().Undefined();
 }
@@ -137,6 +139,7 @@ void registerCreation(Napi::Env env, Napi::Object exports) {
   NC_EXPORT(exports, dispose);
   NC_EXPORT(exports, isDisposed);
   NC_EXPORT(exports, liveTensors);
+  NC_EXPORT(exports, externalBytes);
   NC_EXPORT(exports, zeros);
   NC_EXPORT(exports, ones);
   NC_EXPORT(exports, empty);

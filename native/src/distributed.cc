@@ -44,10 +44,14 @@ struct GroupBox {
 
 static void finalizeGroup(Napi::Env, GroupBox* groupBox) { delete groupBox; }
 
+// The group box behind argument i; a tensor or any other value there is a TypeError (handle.cc).
+static GroupBox* groupBoxArg(const Napi::CallbackInfo& info, size_t i) {
+  return static_cast<GroupBox*>(handleData(info.Env(), info[i], HandleKind::ProcessGroup, argumentName(i)));
+}
+
 static GroupBox& groupArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsExternal()) throwJs(info.Env(), "expected a process group handle");
-  GroupBox* groupBox = info[i].As<Napi::External<GroupBox>>().Data();
-  if (!groupBox->group) throwJs(info.Env(), "process group used after destroy()");
+  GroupBox* groupBox = groupBoxArg(info, i);
+  if (!groupBox->group) throwJs(info.Env(), argumentName(i) + ": process group used after destroy()");
   return *groupBox;
 }
 
@@ -75,10 +79,22 @@ static std::string stringField(const Napi::Object& o, const char* key, const std
   return v.As<Napi::String>().Utf8Value();
 }
 
+// The integer options and their ranges (all of them are narrowed below: rank and worldSize to
+// int, port to uint16), checked here so that nothing is truncated on the way.
 static int64_t intField(const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) throwJs(o.Env(), std::string("process group option '") + key + "' must be a number");
-  return v.As<Napi::Number>().Int64Value();
+  struct Range {
+    const char* key;
+    int64_t max;
+  };
+  static const Range kRanges[] = {{"rank", INT32_MAX}, {"worldSize", INT32_MAX}, {"port", 65535}, {"timeoutMs", INT64_C(9007199254740991)}};
+  int64_t value = integerValue(o.Env(), o.Get(key), std::string("process group option '") + key + "'");
+  for (const Range& range : kRanges) {
+    if (std::string(range.key) == key && (value < 0 || value > range.max)) {
+      throwRangeError(o.Env(), std::string("process group option '") + key + "' must be within 0.." + std::to_string(range.max) +
+                                   ", got " + std::to_string(value));
+    }
+  }
+  return value;
 }
 
 static Napi::Array backendNames(Napi::Env env) {
@@ -99,7 +115,7 @@ NC_FUNCTION(distBackends) { return backendNames(info.Env()); }
 // options: { backend, store: 'tcp'|'file', host, port, path, rank, worldSize, timeoutMs,
 //            glooInterface?, glooHostname? }
 NC_FUNCTION(distInitProcessGroup) {
-  if (info.Length() < 1 || !info[0].IsObject()) throwJs(info.Env(), "expected process group options");
+  if (!info[0].IsObject()) throwTypeError(info.Env(), argumentName(0) + " must be the process group options, got " + describeValue(info.Env(), info[0]));
   Napi::Object o = info[0].As<Napi::Object>();
   auto box = std::make_unique<GroupBox>();
   box->backend = stringField(o, "backend", "gloo");
@@ -155,12 +171,16 @@ NC_FUNCTION(distInitProcessGroup) {
   } else {
     throwJs(info.Env(), "unknown backend '" + box->backend + "' (expected gloo or nccl)");
   }
-  return Napi::External<GroupBox>::New(info.Env(), box.release(), finalizeGroup);
+  // The box stays with the unique_ptr until the External's finalizer owns it.
+  Napi::External<GroupBox> handle = Napi::External<GroupBox>::New(info.Env(), box.get(), finalizeGroup);
+  box.release();
+  tagHandle(info.Env(), handle, HandleKind::ProcessGroup);
+  return handle;
 }
 
+// Idempotent: a destroyed group stays a (dead) process group handle.
 NC_FUNCTION(distDestroyProcessGroup) {
-  if (info.Length() < 1 || !info[0].IsExternal()) throwJs(info.Env(), "expected a process group handle");
-  GroupBox* groupBox = info[0].As<Napi::External<GroupBox>>().Data();
+  GroupBox* groupBox = groupBoxArg(info, 0);
   groupBox->group.reset();
   groupBox->store.reset();
   return info.Env().Undefined();
@@ -188,7 +208,7 @@ static c10d::ReduceOp reduceOpArg(const Napi::CallbackInfo& info, size_t i) {
   if (name == "max") return c10d::ReduceOp(c10d::ReduceOp::MAX);
   if (name == "min") return c10d::ReduceOp(c10d::ReduceOp::MIN);
   if (name == "product") return c10d::ReduceOp(c10d::ReduceOp::PRODUCT);
-  throwJs(info.Env(), "unknown reduce op '" + name + "' (expected sum, max, min or product)");
+  throwJs(info.Env(), argumentName(i) + ": unknown reduce op '" + name + "' (expected sum, max, min or product)");
 }
 
 // In place, on one tensor (contiguous, as c10d requires).

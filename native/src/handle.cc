@@ -2,6 +2,11 @@
 
 #include <atomic>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <utility>
 
 namespace nc {
 
@@ -9,25 +14,146 @@ static std::atomic<int64_t> liveTensors{0};
 
 int64_t liveTensorCount() { return liveTensors.load(); }
 
-[[noreturn]] void throwJs(Napi::Env env, const std::string& message) {
-  throw Napi::Error::New(env, message);
+[[noreturn]] void throwJs(Napi::Env env, const std::string& message) { throw Napi::Error::New(env, message); }
+[[noreturn]] void throwTypeError(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
+[[noreturn]] void throwRangeError(Napi::Env env, const std::string& message) { throw Napi::RangeError::New(env, message); }
+
+static thread_local const char* currentOp = "ncollapse native";
+
+void setCurrentOp(const char* name) { currentOp = name; }
+
+std::string argumentName(size_t i) { return std::string(currentOp) + ": argument " + std::to_string(i); }
+
+// ---- Handle kinds ------------------------------------------------------------------------------
+// Random 128-bit tags, one per kind: a value tagged by another addon (or untagged) matches none.
+static const napi_type_tag kTensorTag = {0x6e63746e73725f31ULL, 0x9d2c5a0e4f7b8a13ULL};
+static const napi_type_tag kProcessGroupTag = {0x6e6370726f635f31ULL, 0x37b1e6d0c94a2f58ULL};
+
+static const napi_type_tag* tagOf(HandleKind kind) { return kind == HandleKind::Tensor ? &kTensorTag : &kProcessGroupTag; }
+static const char* nameOf(HandleKind kind) { return kind == HandleKind::Tensor ? "a tensor handle" : "a process group handle"; }
+
+static bool hasTag(Napi::Env env, napi_value value, HandleKind kind) {
+  bool result = false;
+  return napi_check_object_type_tag(env, value, tagOf(kind), &result) == napi_ok && result;
 }
 
-static int64_t bytesOf(const at::Tensor& t) {
-  return t.defined() ? static_cast<int64_t>(t.numel() * t.element_size()) : 0;
+void tagHandle(Napi::Env env, napi_value value, HandleKind kind) {
+  if (napi_type_tag_object(env, value, tagOf(kind)) != napi_ok) {
+    throwJs(env, std::string("Node-API could not tag ") + nameOf(kind) + " (Node-API 8 with type tags on externals is needed)");
+  }
 }
 
+std::string describeValue(Napi::Env env, const Napi::Value& value) {
+  if (value.IsExternal()) {
+    if (hasTag(env, value, HandleKind::Tensor)) return "a tensor handle";
+    if (hasTag(env, value, HandleKind::ProcessGroup)) return "a process group handle";
+    return "an external value that is not an ncollapse handle";
+  }
+  if (value.IsUndefined()) return "undefined";
+  if (value.IsNull()) return "null";
+  if (value.IsBoolean()) return "a boolean";
+  if (value.IsBigInt()) return "a bigint";
+  if (value.IsNumber()) {
+    double d = value.As<Napi::Number>().DoubleValue();
+    if (std::isnan(d)) return "NaN";
+    if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+    std::ostringstream text;
+    text.precision(17);
+    text << d;
+    return "the number " + text.str();
+  }
+  if (value.IsString()) return "a string";
+  if (value.IsTypedArray()) return "a typed array";
+  if (value.IsArray()) return "an array";
+  if (value.IsFunction()) return "a function";
+  return "an object";
+}
+
+void* handleData(Napi::Env env, const Napi::Value& value, HandleKind kind, const std::string& what) {
+  if (!value.IsExternal() || !hasTag(env, value, kind)) {
+    throwTypeError(env, what + " must be " + nameOf(kind) + ", got " + describeValue(env, value));
+  }
+  return value.As<Napi::External<void>>().Data();
+}
+
+// ---- External memory ---------------------------------------------------------------------------
+// V8 is told about the bytes of each CPU storage that JS handles keep alive, once per storage: a
+// view, a detached copy or a second handle to the same tensor shares its base's storage and adds
+// nothing. The storage stays counted while any handle on it lives (a view keeps its base's bytes
+// alive after the base's handle is disposed). Each account holds a weak reference to its
+// StorageImpl, so that its address cannot be reused by another storage while the account exists.
+// Keyed by env too: each isolate (main thread, worker) keeps its own count.
+struct StorageAccount {
+  c10::weak_intrusive_ptr<c10::StorageImpl> storage;
+  int64_t handles;
+  int64_t bytes;
+};
+static std::mutex accountsMutex;
+static std::map<std::pair<napi_env, c10::StorageImpl*>, StorageAccount> accounts;
+
+// Below this, the call costs more than the pressure is worth.
+static constexpr int64_t kSmallestReportedBytes = 4096;
+
+static void accountStorage(napi_env env, TensorBox* tensorBox) {
+  const at::Tensor& t = tensorBox->tensor;
+  if (!t.is_cpu() || !t.has_storage()) return;
+  const c10::Storage& storage = t.storage();
+  int64_t bytes = static_cast<int64_t>(storage.nbytes());
+  if (bytes < kSmallestReportedBytes) return;
+  c10::StorageImpl* impl = storage.unsafeGetStorageImpl();
+  bool fresh = false;
+  {
+    std::lock_guard<std::mutex> lock(accountsMutex);
+    auto found = accounts.find({env, impl});
+    if (found == accounts.end()) {
+      accounts.emplace(std::make_pair(env, impl), StorageAccount{storage.getWeakStorageImpl(), 1, bytes});
+      fresh = true;
+    } else {
+      found->second.handles++;
+    }
+  }
+  tensorBox->accountedStorage = impl;
+  if (fresh) {
+    int64_t ignored;
+    napi_adjust_external_memory(env, bytes, &ignored);
+  }
+}
+
+int64_t reportedExternalBytes(napi_env env) {
+  std::lock_guard<std::mutex> lock(accountsMutex);
+  int64_t total = 0;
+  for (const auto& entry : accounts) {
+    if (entry.first.first == env) total += entry.second.bytes;
+  }
+  return total;
+}
+
+static void unaccountStorage(napi_env env, TensorBox* tensorBox) {
+  if (tensorBox->accountedStorage == nullptr) return;
+  int64_t released = 0;
+  {
+    std::lock_guard<std::mutex> lock(accountsMutex);
+    auto found = accounts.find({env, tensorBox->accountedStorage});
+    if (found != accounts.end() && --found->second.handles == 0) {
+      released = found->second.bytes;
+      accounts.erase(found);
+    }
+  }
+  tensorBox->accountedStorage = nullptr;
+  if (released != 0) {
+    // A basic Node-API call, allowed from a GC-time finalizer.
+    int64_t ignored;
+    napi_adjust_external_memory(env, -released, &ignored);
+  }
+}
+
+// ---- Tensor handles ----------------------------------------------------------------------------
 void releaseTensor(napi_env env, TensorBox* tensorBox) {
   if (tensorBox->tensor.defined()) {
     tensorBox->tensor.reset();
     liveTensors--;
   }
-  if (tensorBox->reportedBytes != 0) {
-    // A basic Node-API call, allowed from a GC-time finalizer.
-    int64_t ignored;
-    napi_adjust_external_memory(env, -tensorBox->reportedBytes, &ignored);
-    tensorBox->reportedBytes = 0;
-  }
+  unaccountStorage(env, tensorBox);
 }
 
 static void finalize(Napi::Env env, TensorBox* tensorBox) {
@@ -37,16 +163,17 @@ static void finalize(Napi::Env env, TensorBox* tensorBox) {
 
 Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
   if (!tensor.defined()) return env.Undefined();
-  auto* tensorBox = new TensorBox{std::move(tensor), 0};
+  // The box belongs to the unique_ptr until the External (and its finalizer) owns it: if creating
+  // the External throws, nothing leaks and nothing was counted.
+  auto owned = std::make_unique<TensorBox>();
+  owned->tensor = std::move(tensor);
+  Napi::External<TensorBox> handle = Napi::External<TensorBox>::New(env, owned.get(), finalize);
+  TensorBox* tensorBox = owned.release();
   liveTensors++;
-  // Only CPU bytes pressure V8's heap heuristics; small tensors are not worth the call.
-  int64_t bytes = tensorBox->tensor.is_cpu() ? bytesOf(tensorBox->tensor) : 0;
-  if (bytes >= 4096) {
-    int64_t ignored;
-    napi_adjust_external_memory(env, bytes, &ignored);
-    tensorBox->reportedBytes = bytes;
-  }
-  return Napi::External<TensorBox>::New(env, tensorBox, finalize);
+  accountStorage(env, tensorBox);
+  // From here on a failure leaves a handle that the collector finalizes like any other.
+  tagHandle(env, handle, HandleKind::Tensor);
+  return handle;
 }
 
 Napi::Value wrapAll(Napi::Env env, const std::vector<at::Tensor>& tensors) {
@@ -55,17 +182,19 @@ Napi::Value wrapAll(Napi::Env env, const std::vector<at::Tensor>& tensors) {
   return array;
 }
 
-TensorBox* box(const Napi::Value& value) {
-  if (!value.IsExternal()) throwJs(value.Env(), "expected a tensor handle");
-  return value.As<Napi::External<TensorBox>>().Data();
+static TensorBox* tensorBoxOf(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  return static_cast<TensorBox*>(handleData(env, value, HandleKind::Tensor, what));
 }
 
-at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length()) throwJs(info.Env(), "missing tensor argument " + std::to_string(i));
-  TensorBox* tensorBox = box(info[i]);
-  if (!tensorBox->tensor.defined()) throwJs(info.Env(), "tensor used after dispose()");
+TensorBox* boxArg(const Napi::CallbackInfo& info, size_t i) { return tensorBoxOf(info.Env(), info[i], argumentName(i)); }
+
+static at::Tensor& liveTensorOf(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  TensorBox* tensorBox = tensorBoxOf(env, value, what);
+  if (!tensorBox->tensor.defined()) throwJs(env, what + ": tensor used after dispose()");
   return tensorBox->tensor;
 }
+
+at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) { return liveTensorOf(info.Env(), info[i], argumentName(i)); }
 
 bool isAbsent(const Napi::CallbackInfo& info, size_t i) {
   return i >= info.Length() || info[i].IsUndefined() || info[i].IsNull();
@@ -77,57 +206,66 @@ at::Tensor optionalTensorArg(const Napi::CallbackInfo& info, size_t i) {
 }
 
 std::vector<at::Tensor> tensorListArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsArray()) throwJs(info.Env(), "expected an array of tensors");
+  if (!info[i].IsArray()) throwTypeError(info.Env(), argumentName(i) + " must be an array of tensor handles, got " + describeValue(info.Env(), info[i]));
   Napi::Array array = info[i].As<Napi::Array>();
   std::vector<at::Tensor> tensors;
   tensors.reserve(array.Length());
   for (uint32_t k = 0; k < array.Length(); k++) {
-    TensorBox* tensorBox = box(array.Get(k));
-    if (!tensorBox->tensor.defined()) throwJs(info.Env(), "tensor used after dispose()");
-    tensors.push_back(tensorBox->tensor);
+    tensors.push_back(liveTensorOf(info.Env(), array.Get(k), argumentName(i) + " element " + std::to_string(k)));
   }
   return tensors;
 }
 
 double numberArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsNumber()) throwJs(info.Env(), "expected a number for argument " + std::to_string(i));
+  if (!info[i].IsNumber()) throwTypeError(info.Env(), argumentName(i) + " must be a number, got " + describeValue(info.Env(), info[i]));
   return info[i].As<Napi::Number>().DoubleValue();
 }
 
 at::Scalar scalarArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i < info.Length() && info[i].IsBoolean()) return at::Scalar(info[i].As<Napi::Boolean>().Value());
+  if (info[i].IsBoolean()) return at::Scalar(info[i].As<Napi::Boolean>().Value());
   double value = numberArg(info, i);
   if (std::nearbyint(value) == value && std::abs(value) < 9.0e15) return at::Scalar(static_cast<int64_t>(value));
   return at::Scalar(value);
 }
 
-int64_t intArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i < info.Length() && info[i].IsBigInt()) {
-    bool lossless;
-    return info[i].As<Napi::BigInt>().Int64Value(&lossless);
+// Number.MAX_SAFE_INTEGER: every integer up to it is exact in a double, so none was rounded on
+// its way here.
+static constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+int64_t integerValue(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (value.IsBigInt()) {
+    bool lossless = false;
+    int64_t result = value.As<Napi::BigInt>().Int64Value(&lossless);
+    if (!lossless) throwRangeError(env, what + " must be an integer within int64, got a bigint outside it");
+    return result;
   }
-  if (i >= info.Length() || !info[i].IsNumber()) throwJs(info.Env(), "expected an integer for argument " + std::to_string(i));
-  return info[i].As<Napi::Number>().Int64Value();
+  if (!value.IsNumber()) throwTypeError(env, what + " must be an integer, got " + describeValue(env, value));
+  double d = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || std::trunc(d) != d) throwTypeError(env, what + " must be an integer, got " + describeValue(env, value));
+  if (std::abs(d) > kMaxSafeInteger) {
+    throwRangeError(env, what + " must be a safe integer (at most 2^53 - 1 in magnitude), got " + describeValue(env, value));
+  }
+  return static_cast<int64_t>(d);
 }
 
+int64_t intArg(const Napi::CallbackInfo& info, size_t i) { return integerValue(info.Env(), info[i], argumentName(i)); }
+
 bool boolArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsBoolean()) throwJs(info.Env(), "expected a boolean for argument " + std::to_string(i));
+  if (!info[i].IsBoolean()) throwTypeError(info.Env(), argumentName(i) + " must be a boolean, got " + describeValue(info.Env(), info[i]));
   return info[i].As<Napi::Boolean>().Value();
 }
 
 std::string stringArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsString()) throwJs(info.Env(), "expected a string for argument " + std::to_string(i));
+  if (!info[i].IsString()) throwTypeError(info.Env(), argumentName(i) + " must be a string, got " + describeValue(info.Env(), info[i]));
   return info[i].As<Napi::String>().Utf8Value();
 }
 
 std::vector<int64_t> intListArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsArray()) throwJs(info.Env(), "expected an array of integers for argument " + std::to_string(i));
+  if (!info[i].IsArray()) throwTypeError(info.Env(), argumentName(i) + " must be an array of integers, got " + describeValue(info.Env(), info[i]));
   Napi::Array array = info[i].As<Napi::Array>();
   std::vector<int64_t> values(array.Length());
   for (uint32_t k = 0; k < array.Length(); k++) {
-    Napi::Value v = array.Get(k);
-    if (!v.IsNumber()) throwJs(info.Env(), "expected an array of integers for argument " + std::to_string(i));
-    values[k] = v.As<Napi::Number>().Int64Value();
+    values[k] = integerValue(info.Env(), array.Get(k), argumentName(i) + " element " + std::to_string(k));
   }
   return values;
 }
@@ -147,7 +285,7 @@ at::ScalarType dtypeArg(const Napi::CallbackInfo& info, size_t i) {
   for (const DtypeName& dtype : kDtypes) {
     if (static_cast<int64_t>(dtype.type) == code) return dtype.type;
   }
-  throwJs(info.Env(), "unknown dtype code " + std::to_string(code));
+  throwJs(info.Env(), argumentName(i) + ": unknown dtype code " + std::to_string(code));
 }
 
 int dtypeCode(at::ScalarType type) {
@@ -167,7 +305,7 @@ Napi::Object dtypeCodeTable(Napi::Env env) {
 at::Device deviceArg(const Napi::CallbackInfo& info, size_t i) {
   if (isAbsent(info, i)) return at::Device(at::kCPU);
   std::string name = stringArg(info, i);
-  if (name != "cpu" && name.rfind("cuda", 0) != 0) throwJs(info.Env(), "unknown device '" + name + "' (expected cpu or cuda[:N])");
+  if (name != "cpu" && name.rfind("cuda", 0) != 0) throwJs(info.Env(), argumentName(i) + ": unknown device '" + name + "' (expected cpu or cuda[:N])");
   return at::Device(name);
 }
 

@@ -8,7 +8,7 @@ static int64_t reductionArg(const Napi::CallbackInfo& info, size_t i) {
   if (name == "none") return at::Reduction::None;
   if (name == "mean") return at::Reduction::Mean;
   if (name == "sum") return at::Reduction::Sum;
-  throwJs(info.Env(), "unknown reduction '" + name + "' (expected none, mean or sum)");
+  throwJs(info.Env(), argumentName(i) + ": unknown reduction '" + name + "' (expected none, mean or sum)");
 }
 
 // (x, weight, bias?)

@@ -8,8 +8,14 @@ import { EngineSetupError } from './engine-setup-error.js';
 
 /** An opaque handle to one heap at::Tensor owned by the addon. */
 export type Handle = { readonly __tensorHandle: unique symbol };
+/**
+ * A number the addon reads as an integer: it rejects fractions, NaN, infinities and magnitudes
+ * above 2^53 - 1 with an error naming the argument (test/torch/native-arguments.test.ts holds
+ * every `Int` parameter of this interface to that, and every `number` one to accepting fractions).
+ */
+export type Int = number;
 type Operand = Handle | number | boolean;
-type Dims = number | number[] | undefined;
+type Dims = Int | Int[] | undefined;
 type Reduction = 'none' | 'mean' | 'sum';
 
 /** The typed interface of the whole native module (native/src/*.cc). */
@@ -17,7 +23,7 @@ export interface NativeTorch {
   /** The supported dtypes and their codes (libtorch's ScalarType values): the addon's one table. */
   readonly dtypeCodes: Readonly<Record<DType, number>>;
   version(): string;
-  fromTypedArray(data: ArrayBufferView, shape: number[], dtype: number): Handle;
+  fromTypedArray(data: ArrayBufferView, shape: Int[], dtype: Int): Handle;
   toTypedArray(t: Handle): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
   item(t: Handle): number;
   shape(t: Handle): number[];
@@ -27,18 +33,20 @@ export interface NativeTorch {
   dispose(t: Handle): void;
   isDisposed(t: Handle): boolean;
   liveTensors(): number;
-  zeros(shape: number[], dtype: number, device?: string): Handle;
-  ones(shape: number[], dtype: number, device?: string): Handle;
-  empty(shape: number[], dtype: number, device?: string): Handle;
-  randn(shape: number[], dtype: number, device?: string): Handle;
-  rand(shape: number[], dtype: number, device?: string): Handle;
-  full(shape: number[], value: number, dtype: number, device?: string): Handle;
-  arange(start: number, end: number, step: number, dtype: number, device?: string): Handle;
-  randint(low: number, high: number, shape: number[], device?: string): Handle;
-  randperm(n: number, device?: string): Handle;
-  eye(n: number, dtype: number, device?: string): Handle;
-  manualSeed(seed: number | bigint): void;
-  setNumThreads(n: number): void;
+  /** The bytes of CPU storage that live handles keep alive, as reported to V8 (each storage once). */
+  externalBytes(): number;
+  zeros(shape: Int[], dtype: Int, device?: string): Handle;
+  ones(shape: Int[], dtype: Int, device?: string): Handle;
+  empty(shape: Int[], dtype: Int, device?: string): Handle;
+  randn(shape: Int[], dtype: Int, device?: string): Handle;
+  rand(shape: Int[], dtype: Int, device?: string): Handle;
+  full(shape: Int[], value: number, dtype: Int, device?: string): Handle;
+  arange(start: number, end: number, step: number, dtype: Int, device?: string): Handle;
+  randint(low: Int, high: Int, shape: Int[], device?: string): Handle;
+  randperm(n: Int, device?: string): Handle;
+  eye(n: Int, dtype: Int, device?: string): Handle;
+  manualSeed(seed: Int | bigint): void;
+  setNumThreads(n: Int): void;
   getNumThreads(): number;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
@@ -93,55 +101,55 @@ export interface NativeTorch {
   normal_(t: Handle, mean: number, std: number): void;
   bernoulli_(t: Handle, p: number): void;
 
-  sum(t: Handle, dims?: Dims, keepdim?: boolean, dtype?: number): Handle;
+  sum(t: Handle, dims?: Dims, keepdim?: boolean, dtype?: Int): Handle;
   mean(t: Handle, dims?: Dims, keepdim?: boolean): Handle;
-  std(t: Handle, dims: Dims, correction: number, keepdim?: boolean): Handle;
-  var(t: Handle, dims: Dims, correction: number, keepdim?: boolean): Handle;
+  std(t: Handle, dims: Dims, correction: Int, keepdim?: boolean): Handle;
+  var(t: Handle, dims: Dims, correction: Int, keepdim?: boolean): Handle;
   maxAll(t: Handle): Handle;
   minAll(t: Handle): Handle;
-  maxDim(t: Handle, dim: number, keepdim?: boolean): [Handle, Handle];
-  minDim(t: Handle, dim: number, keepdim?: boolean): [Handle, Handle];
-  argmax(t: Handle, dim?: number, keepdim?: boolean): Handle;
-  argmin(t: Handle, dim?: number, keepdim?: boolean): Handle;
+  maxDim(t: Handle, dim: Int, keepdim?: boolean): [Handle, Handle];
+  minDim(t: Handle, dim: Int, keepdim?: boolean): [Handle, Handle];
+  argmax(t: Handle, dim?: Int, keepdim?: boolean): Handle;
+  argmin(t: Handle, dim?: Int, keepdim?: boolean): Handle;
   norm(t: Handle, p: number, dims?: Dims, keepdim?: boolean): Handle;
   all(t: Handle): Handle;
   any(t: Handle): Handle;
-  logsumexp(t: Handle, dims: number[], keepdim?: boolean): Handle;
-  cumsum(t: Handle, dim: number): Handle;
-  bincount(t: Handle, minlength: number): Handle;
-  reshape(t: Handle, shape: number[]): Handle;
-  view(t: Handle, shape: number[]): Handle;
-  expand(t: Handle, shape: number[]): Handle;
-  repeat(t: Handle, repeats: number[]): Handle;
-  permute(t: Handle, dims: number[]): Handle;
-  transpose(t: Handle, dim0: number, dim1: number): Handle;
-  flatten(t: Handle, start: number, end: number): Handle;
-  squeeze(t: Handle, dim?: number): Handle;
-  unsqueeze(t: Handle, dim: number): Handle;
-  narrow(t: Handle, dim: number, start: number, length: number): Handle;
-  select(t: Handle, dim: number, index: number): Handle;
-  indexSelect(t: Handle, dim: number, index: Handle): Handle;
-  gather(t: Handle, dim: number, index: Handle): Handle;
-  indexAdd(t: Handle, dim: number, index: Handle, source: Handle): Handle;
+  logsumexp(t: Handle, dims: Int[], keepdim?: boolean): Handle;
+  cumsum(t: Handle, dim: Int): Handle;
+  bincount(t: Handle, minlength: Int): Handle;
+  reshape(t: Handle, shape: Int[]): Handle;
+  view(t: Handle, shape: Int[]): Handle;
+  expand(t: Handle, shape: Int[]): Handle;
+  repeat(t: Handle, repeats: Int[]): Handle;
+  permute(t: Handle, dims: Int[]): Handle;
+  transpose(t: Handle, dim0: Int, dim1: Int): Handle;
+  flatten(t: Handle, start: Int, end: Int): Handle;
+  squeeze(t: Handle, dim?: Int): Handle;
+  unsqueeze(t: Handle, dim: Int): Handle;
+  narrow(t: Handle, dim: Int, start: Int, length: Int): Handle;
+  select(t: Handle, dim: Int, index: Int): Handle;
+  indexSelect(t: Handle, dim: Int, index: Handle): Handle;
+  gather(t: Handle, dim: Int, index: Handle): Handle;
+  indexAdd(t: Handle, dim: Int, index: Handle, source: Handle): Handle;
   maskedSelect(t: Handle, mask: Handle): Handle;
-  cat(tensors: Handle[], dim: number): Handle;
-  stack(tensors: Handle[], dim: number): Handle;
-  oneHot(t: Handle, numClasses: number): Handle;
-  sort(t: Handle, dim: number, descending: boolean): [Handle, Handle];
-  topk(t: Handle, k: number, dim: number, largest: boolean): [Handle, Handle];
-  diag(t: Handle, diagonal?: number): Handle;
+  cat(tensors: Handle[], dim: Int): Handle;
+  stack(tensors: Handle[], dim: Int): Handle;
+  oneHot(t: Handle, numClasses: Int): Handle;
+  sort(t: Handle, dim: Int, descending: boolean): [Handle, Handle];
+  topk(t: Handle, k: Int, dim: Int, largest: boolean): [Handle, Handle];
+  diag(t: Handle, diagonal?: Int): Handle;
   trace(t: Handle): Handle;
-  triu(t: Handle, diagonal?: number): Handle;
-  tril(t: Handle, diagonal?: number): Handle;
+  triu(t: Handle, diagonal?: Int): Handle;
+  tril(t: Handle, diagonal?: Int): Handle;
   contiguous(t: Handle): Handle;
   clone(t: Handle): Handle;
   detach(t: Handle): Handle;
-  toDtype(t: Handle, dtype: number): Handle;
+  toDtype(t: Handle, dtype: Int): Handle;
   toDevice(t: Handle, device: string): Handle;
   isContiguous(t: Handle): boolean;
 
   linear(x: Handle, weight: Handle, bias?: Handle): Handle;
-  conv2d(x: Handle, weight: Handle, bias: Handle | undefined, stride: number[], padding: number[], dilation: number[], groups: number): Handle;
+  conv2d(x: Handle, weight: Handle, bias: Handle | undefined, stride: Int[], padding: Int[], dilation: Int[], groups: Int): Handle;
   batchNorm(
     x: Handle,
     weight: Handle | undefined,
@@ -153,12 +161,12 @@ export interface NativeTorch {
     eps: number,
   ): Handle;
   relu(x: Handle): Handle;
-  maxPool2d(x: Handle, kernel: number[], stride: number[], padding: number[], dilation: number[], ceilMode: boolean): Handle;
-  avgPool2d(x: Handle, kernel: number[], stride: number[], padding: number[], ceilMode: boolean, countIncludePad: boolean): Handle;
-  adaptiveAvgPool2d(x: Handle, outputSize: number[]): Handle;
+  maxPool2d(x: Handle, kernel: Int[], stride: Int[], padding: Int[], dilation: Int[], ceilMode: boolean): Handle;
+  avgPool2d(x: Handle, kernel: Int[], stride: Int[], padding: Int[], ceilMode: boolean, countIncludePad: boolean): Handle;
+  adaptiveAvgPool2d(x: Handle, outputSize: Int[]): Handle;
   dropout(x: Handle, p: number, training: boolean): Handle;
-  softmax(x: Handle, dim: number): Handle;
-  logSoftmax(x: Handle, dim: number): Handle;
+  softmax(x: Handle, dim: Int): Handle;
+  logSoftmax(x: Handle, dim: Int): Handle;
   crossEntropy(logits: Handle, target: Handle, reduction: Reduction, labelSmoothing?: number): Handle;
   nllLoss(logProbabilities: Handle, target: Handle, reduction: Reduction): Handle;
   mseLoss(input: Handle, target: Handle, reduction: Reduction): Handle;
@@ -188,9 +196,9 @@ export interface NativeTorch {
   distBackends(): string[];
   distInitProcessGroup(options: DistGroupOptions): GroupHandle;
   distDestroyProcessGroup(group: GroupHandle): void;
-  distBroadcast(group: GroupHandle, tensors: Handle[], root: number): void;
+  distBroadcast(group: GroupHandle, tensors: Handle[], root: Int): void;
   distAllReduce(group: GroupHandle, t: Handle, op?: 'sum' | 'max' | 'min' | 'product'): void;
-  distAllReduceBuckets(group: GroupHandle, tensors: Handle[], bucketBytes: number, divisor: number): number;
+  distAllReduceBuckets(group: GroupHandle, tensors: Handle[], bucketBytes: Int, divisor: number): number;
   distBarrier(group: GroupHandle): void;
 }
 
@@ -200,11 +208,11 @@ export interface DistGroupOptions {
   backend: 'gloo' | 'nccl';
   store: 'tcp' | 'file';
   host?: string;
-  port?: number;
+  port?: Int;
   path?: string;
-  rank: number;
-  worldSize: number;
-  timeoutMs: number;
+  rank: Int;
+  worldSize: Int;
+  timeoutMs: Int;
   glooInterface?: string;
   glooHostname?: string;
 }
