@@ -83,6 +83,8 @@ export interface ResolvedConfig extends TrainConfig {
   testSize: number;
   modelOptions: Record<string, unknown>;
   threads: number;
+  /** The processes of a data-parallel run (1 without launch/srun): a resume under another is refused. */
+  worldSize: number;
   libtorchVersion: string;
   ncollapseVersion: string;
   createdAt: string;

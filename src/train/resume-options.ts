@@ -37,3 +37,14 @@ export function resumeSettings(saved: TrainConfig, explicit: Partial<TrainOption
   }
   return { settings, notices, extended };
 }
+
+/**
+ * A data-parallel run splits each global batch and its BatchNorm statistics over its processes,
+ * so the same run continued under another world size would train differently from then on.
+ * config.json of a run from before the world size was recorded says nothing, and is not checked.
+ */
+export function checkResumeWorldSize(saved: unknown, current: number, configFile: string): void {
+  if (saved === undefined || saved === current) return;
+  const how = (n: unknown) => (n === 1 ? 'one process (no launch/srun)' : `${String(n)} processes (launch --nproc ${String(n)} or srun)`);
+  throw new UsageError(`--resume: the run in ${configFile} was trained with world size ${String(saved)} and would continue with ${current}; resume it with ${how(saved)}`);
+}
