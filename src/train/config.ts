@@ -31,15 +31,11 @@ function settingSchema(key: SettingKey): z.ZodType {
  * the paper's protocol (Papyan, Han & Donoho 2020): SGD momentum 0.9, weight decay 5e-4, batch 128,
  * 350 epochs, lr divided by 10 at 1/3 and 2/3.
  */
-export const TrainConfigSchema = z
-  .object({
-    name: z.string().min(1),
-    out: z.string().min(1),
-    ...Object.fromEntries(settingKeys.map((key) => [key, settingSchema(key)])),
-  })
-  .superRefine((config, context) => {
-    for (const { key, problem } of crossProblems(config as TrainConfig)) context.addIssue({ code: 'custom', path: [key], message: problem });
-  }) as unknown as z.ZodType<TrainConfig, TrainOptions>;
+export const TrainConfigSchema = z.object({
+  name: z.string().min(1),
+  out: z.string().min(1),
+  ...Object.fromEntries(settingKeys.map((key) => [key, settingSchema(key)])),
+}) as unknown as z.ZodType<TrainConfig, TrainOptions>;
 
 /**
  * Settings that are valid alone but cannot take effect together, so a run that records them would
@@ -97,14 +93,26 @@ export interface ResolvedConfig extends TrainConfig {
  */
 export function parseTrainOptions(options: TrainOptions, file?: string): TrainConfig {
   const parsed = TrainConfigSchema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const key = String(issue.path[0] ?? '');
-  if (file !== undefined) throw new TrainingSetupError(`${file}: field '${issue.path.join('.')}': ${issue.message}`);
-  if (!settingKeys.includes(key as SettingKey)) throw new UsageError(`training option '${key}': ${issue.message}`);
-  const value = (options as Record<string, unknown>)[key];
-  const shown = value === undefined ? '' : ` ${typeof value === 'boolean' ? '' : optionSpec(key as SettingKey).value.toText(value as never)}`.trimEnd();
-  throw new UsageError(`${flagOf(key as SettingKey)}${shown}: ${issue.message}`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    if (file !== undefined) throw new TrainingSetupError(`${file}: field '${issue.path.join('.')}': ${issue.message}`);
+    if (!settingKeys.includes(key as SettingKey)) throw new UsageError(`training option '${key}': ${issue.message}`);
+    throw optionError(key as SettingKey, (options as Record<string, unknown>)[key], issue.message);
+  }
+  // A run already recorded in config.json continues as it was started (by an older ncollapse, perhaps); a new one is checked.
+  if (file === undefined) {
+    const [first] = crossProblems(parsed.data);
+    if (first) throw optionError(first.key, parsed.data[first.key], first.problem);
+  }
+  return parsed.data;
+}
+
+/** A problem with one option, named by its flag and value as the user typed them. */
+function optionError(key: SettingKey, value: unknown, problem: string): UsageError {
+  // Shown as typed: any value, valid or not (a program may pass the wrong type).
+  const shown = value === undefined || value === null || typeof value === 'boolean' ? '' : ` ${Array.isArray(value) ? value.join(',') : String(value)}`;
+  return new UsageError(`${flagOf(key)}${shown}: ${problem}`);
 }
 
 /** lr divided by gamma at 1/3 and 2/3 of the run, as the paper. */

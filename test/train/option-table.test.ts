@@ -52,6 +52,11 @@ describe('the option table', () => {
     assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', lrGamma: 0 }), (error: unknown) => error instanceof UsageError && error.message === '--gamma 0: must be a number > 0 and <= 1000000, got 0');
     assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', lr: 1e308 }), (error: unknown) => error instanceof UsageError && /^--lr 1e\+308: must be a number > 0 and <= 1000/.test(error.message));
     assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', model: 'nope' }), (error: unknown) => error instanceof UsageError && /^--model nope: unknown model 'nope'; expected one of mlp, /.test(error.message));
+    assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', lrMilestones: 'abc' as never }), (error: unknown) => error instanceof UsageError && /^--milestones abc: must be 'none' or a list of integers/.test(error.message));
+    // Settings that cannot go together are refused at a start; a recorded run (an older ncollapse's) still resumes.
+    const late = { name: 'x', out: 'x', epochs: 3, lrMilestones: [100] };
+    assert.throws(() => parseTrainOptions(late), (error: unknown) => error instanceof UsageError && /^--milestones 100: milestone 100 is not before the run's last epoch \(3\)/.test(error.message));
+    assert.deepEqual(parseTrainOptions(late, 'runs/a/config.json').lrMilestones, [100]);
     assert.throws(
       () => parseTrainOptions({ name: 'x', out: 'x', lrGamma: 0 }, 'runs/a/config.json'),
       (error: unknown) => error instanceof TrainingSetupError && /^runs\/a\/config\.json: field 'lrGamma': must be a number > 0/.test(error.message),
