@@ -13,7 +13,7 @@ import { type EpochMeasurement, measureEpoch, NonFiniteOutputError } from './mea
 import { createProgress } from './progress.js';
 import { buildRunModelAndData } from './run-model-and-data.js';
 import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
-import { resumeSettings } from './resume-options.js';
+import { checkResumeWorldSize, resumeSettings } from './resume-options.js';
 import { loadResumePoint } from './resume-point.js';
 import { measureEpochs } from './schedule.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
@@ -63,7 +63,7 @@ interface Loaded {
 }
 
 /** The run's data and model, and its settings with every default made explicit (config.json). */
-function prepare(settings: TrainConfig): Loaded {
+function prepare(settings: TrainConfig, worldSize: number): Loaded {
   if (settings.threads) torch.setNumThreads(settings.threads);
   const device = torch.resolveDevice(settings.device);
   const isUfmRun = settings.dataset === 'ufm' || settings.model === 'ufm';
@@ -84,6 +84,7 @@ function prepare(settings: TrainConfig): Loaded {
     testSize: test?.count ?? 0,
     modelOptions: { width: settings.width, depth: settings.depth, featureDim: model.featureDim },
     threads: torch.getNumThreads(),
+    worldSize,
     libtorchVersion: torch.libtorchVersion(),
     ncollapseVersion: NCOLLAPSE_VERSION,
     createdAt: new Date().toISOString(),
@@ -121,6 +122,7 @@ async function trainRank(options: TrainOptions, control: TrainControl, dp: DataP
   if (control.resume) {
     if (!run.hasRun()) throw new TrainingSetupError(`--resume: ${run.configFile} does not exist; there is no run to resume in ${run.root}`);
     const resumed = resumeSettings(parseTrainOptions(run.readConfig() as TrainOptions, run.configFile), control.explicit ?? {}, run.configFile);
+    checkResumeWorldSize(run.readConfig().worldSize, dp?.worldSize ?? 1, run.configFile);
     resumed.notices.forEach(notice);
     ({ settings, extended } = resumed);
   } else {
@@ -136,7 +138,7 @@ async function trainRank(options: TrainOptions, control: TrainControl, dp: DataP
     if (settings.robustness !== null) throw new UsageError('--robustness is measured by one process: run it without launch/srun, or afterwards with `ncollapse robustness RUN`');
     settings = { ...settings, device: dp.deviceFor(settings.device) };
   }
-  const { config, train: trainSplit, test: testSplit, model } = prepare(settings);
+  const { config, train: trainSplit, test: testSplit, model } = prepare(settings, dp?.worldSize ?? 1);
   // Checked before the run directory is made, so that a failed start leaves nothing behind.
   const batchesPerEpoch = Math.floor(trainSplit.count / config.batchSize);
   if (batchesPerEpoch === 0) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { summaryTable } from '../../src/cli/demo.js';
@@ -12,16 +13,18 @@ test('every command answers --help', async () => {
   }
 });
 
-test('bad training options are clear errors that create nothing', async () => {
+test('bad training options are usage errors (exit 2) that create nothing', async () => {
+  // The whole table of commands and cases is test/cli/exit-codes.test.ts; these three are the first a user meets.
   const epochs = await runCli(['train', '--epochs', 'many', '--out', '/tmp/ncollapse-never']);
-  assert.equal(epochs.code, 1);
-  assert.match(epochs.stderr, /--epochs <n>.*must be a positive integer, got 'many'/);
+  assert.equal(epochs.code, 2);
+  assert.match(epochs.stderr, /--epochs <n>.*must be an integer >= 1 and <= 100000, got 'many'/);
   const dataset = await runCli(['train', '--dataset', 'imagenet', '--out', '/tmp/ncollapse-never', '--quiet']);
-  assert.equal(dataset.code, 1);
-  assert.match(dataset.stderr, /imagenet: unknown dataset, expected one of .*fashion-mnist/);
+  assert.equal(dataset.code, 2);
+  assert.match(dataset.stderr, /unknown dataset 'imagenet'; expected one of .*fashion-mnist/);
   const model = await runCli(['train', '--dataset', 'gaussian', '--model', 'alexnet', '--out', '/tmp/ncollapse-never', '--quiet']);
-  assert.equal(model.code, 1);
-  assert.match(model.stderr, /unknown model 'alexnet'; valid models: mlp, vgg11/);
+  assert.equal(model.code, 2);
+  assert.match(model.stderr, /unknown model 'alexnet'; expected one of mlp, vgg11/);
+  assert.ok(!existsSync('/tmp/ncollapse-never'));
 });
 
 test('the demo summary shows epoch 1, the start of the terminal phase and the end', () => {

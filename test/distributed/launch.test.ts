@@ -91,7 +91,7 @@ describe('ncollapse launch', () => {
     assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).state, 'finished');
   });
 
-  it('a single-process run killed mid-way resumes as 2 ranks (checkpoints do not depend on the world size)', { timeout: 180_000 }, async () => {
+  it('a single-process run killed mid-way is not resumed as 2 ranks (training depends on the world size), and resumes as 1', { timeout: 180_000 }, async () => {
     const out = join(root, 'grown');
     const { child, done } = startCli(['train', ...JOB, '--epochs', '4', '--measure', 'all', '--out', out]);
     try {
@@ -102,7 +102,12 @@ describe('ncollapse launch', () => {
       child.kill('SIGKILL');
     }
     assert.ok(metricLines(join(out, 'metrics.jsonl')) < 4, 'the run finished before it was killed');
-    const resumed = await runCli(['launch', '--nproc', '2', 'train', '--resume', '--quiet', '--out', out]);
+    const lines = metricLines(join(out, 'metrics.jsonl'));
+    const refused = await runCli(['launch', '--nproc', '2', 'train', '--resume', '--quiet', '--out', out]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /trained with world size 1 and would continue with 2; resume it with one process/);
+    assert.equal(metricLines(join(out, 'metrics.jsonl')), lines, 'the refused resume changed the run');
+    const resumed = await runCli(['train', '--resume', '--quiet', '--out', out]);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch), [1, 2, 3, 4]);
     assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).state, 'finished');

@@ -24,7 +24,7 @@ function options(name: string, extra: Partial<TrainOptions> = {}): TrainOptions 
     width: 0.0625,
     epochs: 3,
     batchSize: 50,
-    lrMilestones: [100],
+    lrMilestones: [],
     measure: 'all',
     layers: false,
     report: false,
@@ -83,6 +83,10 @@ test('--resume names the options it ignores and refuses a shorter --epochs', asy
   assert.match(notices.join('\n'), /ignoring --lr 0\.5; the run keeps 0\.0679/);
   assert.match(notices.join('\n'), /ignoring --dataset "mnist"; the run keeps "gaussian"/);
   assert.doesNotMatch(notices.join('\n'), /--seed/, 'an option equal to the saved one is not reported');
+  // Named by the flag the user typed, not by the config.json key (lrGamma once became a made-up --lr-gamma).
+  const renamed = await run(options('ignored'), true, { lrGamma: 0.5, lrMilestones: [1] });
+  assert.match(renamed.notices.join('\n'), /ignoring --gamma 0\.5; the run keeps 0\.1/);
+  assert.match(renamed.notices.join('\n'), /ignoring --milestones \[1\]; the run keeps \[\]/);
   await assert.rejects(run(options('ignored'), true, { epochs: 1 }), (error: unknown) => error instanceof UsageError && /not shortened/.test(error.message));
 });
 
@@ -93,6 +97,21 @@ test('a config.json edited to fewer epochs than the checkpoint holds is refused,
   writeFileSync(configFile, JSON.stringify({ ...config, epochs: 2 }));
   await assert.rejects(run(options('edited'), true), (error: unknown) => error instanceof ResumeError && /field 'epochs' is 2, but .* already holds epoch 3/.test(error.message));
   assert.equal((JSON.parse(readFileSync(join(dir, 'edited', 'status.json'), 'utf8')) as { state: string }).state, 'finished');
+});
+
+test('config.json records the world size, and a resume under another is refused before anything changes', async () => {
+  await run(options('world', { epochs: 2 }));
+  const configFile = join(dir, 'world', 'config.json');
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  assert.equal(config.worldSize, 1, 'a run without launch/srun is one process');
+  writeFileSync(configFile, JSON.stringify({ ...config, worldSize: 2 }));
+  const before = readFileSync(join(dir, 'world', 'metrics.jsonl'), 'utf8');
+  await assert.rejects(
+    run(options('world'), true, { epochs: 3 }),
+    (error: unknown) => error instanceof UsageError && /trained with world size 2 and would continue with 1; resume it with 2 processes \(launch --nproc 2 or srun\)/.test(error.message),
+  );
+  assert.equal(readFileSync(join(dir, 'world', 'metrics.jsonl'), 'utf8'), before);
+  assert.equal((JSON.parse(readFileSync(configFile, 'utf8')) as { epochs: number }).epochs, 2, 'config.json is not extended');
 });
 
 test('--measure none still writes the final checkpoint', async () => {
