@@ -19,7 +19,7 @@ export interface ArrayMeasurement {
  * the one path shared by `ncollapse analyze` and the library's `analyzeArrays`, so that both give
  * the same checks and the same numbers.
  */
-export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightDecay?: number; covariance?: CovarianceMode; batchSize?: number }): ArrayMeasurement {
+export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightDecay?: number; covariance?: CovarianceMode; batchSize?: number; decisionSamples?: number; seed?: number }): ArrayMeasurement {
   const validated = validateAnalysisArrays(arrays);
   const tensors = analysisTensors(arrays, validated);
   try {
@@ -30,6 +30,8 @@ export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightD
       weightDecay: options.weightDecay,
       covariance: options.covariance ?? 'full',
       batchSize: options.batchSize ?? 1024,
+      decisionSamples: options.decisionSamples,
+      seed: options.seed,
     });
     return { samples: validated.samples, dim: validated.dim, numClasses: validated.numClasses, metrics: orderedMetrics(metrics) };
   } finally {
