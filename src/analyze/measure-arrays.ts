@@ -18,6 +18,8 @@ export interface ArrayMeasurementOptions {
   weightDecay?: number;
   covariance?: CovarianceMode;
   batchSize?: number;
+  decisionSamples?: number;
+  seed?: number;
 }
 
 /**
@@ -49,6 +51,8 @@ export function measureAnalysisTensors(tensors: AnalysisTensors, validated: Vali
     weightDecay: options.weightDecay,
     covariance: options.covariance ?? 'full',
     batchSize: options.batchSize ?? 1024,
+    decisionSamples: options.decisionSamples,
+    seed: options.seed,
   });
   return { samples: validated.samples, dim: validated.dim, numClasses: validated.numClasses, metrics: orderedMetrics(metrics) };
 }

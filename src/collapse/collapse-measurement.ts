@@ -37,6 +37,13 @@ export interface CollapseOptions {
   weightDecay?: number;
   /** Default 'full'. */
   covariance?: CovarianceMode;
+  /**
+   * Decision keys (train_error, ncc_accuracy, ncc_mismatch, margins, webb_lowe_agreement) on a
+   * fixed, seeded subset of this many samples instead of all N (METRICS.md "Many classes").
+   */
+  decisionSamples?: number;
+  /** The subset's seed (default 0). */
+  seed?: number;
   /** The source is one shard of the data: measureCollapse merges every shard's passes with this. */
   shards?: ShardReducer;
 }
