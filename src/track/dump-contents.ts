@@ -46,6 +46,12 @@ export function readDump(file: string): DumpContents {
   return { train, test, layers, scalars };
 }
 
+/** The scalars of DUMP_SCALAR_KEYS and weight_decay that an archive holds (a folder dump's first shard). */
+export function readDumpScalars(file: string): Record<string, number> {
+  const { arrays } = readArrays(file, [...DUMP_SCALAR_KEYS, WEIGHT_DECAY_KEY]);
+  return Object.fromEntries([...arrays].map(([key, array]) => [key, scalarValue(array)]));
+}
+
 function scalarValue(array: SourceArray): number {
   if (array.data.length !== 1) throw new AnalysisInputError(array, `expected a scalar (shape () or (1,)), got shape (${array.shape.join(', ')})`);
   const value = Number(array.data[0]);

@@ -3,7 +3,7 @@ import { measureAnalysisTensors, withAnalysisTensors } from '../analyze/measure-
 import { featureBatches, measureLayerFeatures, type LayerCollapse } from '../collapse/index.js';
 import { lastLayerGeometry, type LastLayerGeometry } from '../collapse/last-layer-geometry.js';
 import { tidy } from '../torch/index.js';
-import { type DumpContents, WEIGHT_DECAY_KEY } from './dump-contents.js';
+import { type DumpContents, readDump, WEIGHT_DECAY_KEY } from './dump-contents.js';
 
 const BATCH_SIZE = 1024;
 
@@ -23,6 +23,19 @@ export interface DumpMeasurement {
   layers?: LayerCollapse[];
   /** Needs W. */
   geometry?: LastLayerGeometry;
+  /** The dump's weight_decay scalar (for config.json's weightDecay). */
+  dumpWeightDecay?: number;
+}
+
+/** Reads a one-file dump and measures it (measureDump). */
+export function measureDumpFile(file: string, options: DumpMeasureOptions): DumpMeasurement {
+  return measureDump(readDump(file), options);
+}
+
+/** The weight decay of the MSE decomposition: --wd, else the dump's weight_decay for an MSE run; needs W. */
+export function decompositionDecay(options: DumpMeasureOptions, dumpDecay: number | undefined, hasWeight: boolean): number | undefined {
+  if (!hasWeight) return undefined;
+  return options.weightDecay ?? (options.loss === 'mse' && dumpDecay !== undefined && dumpDecay > 0 ? dumpDecay : undefined);
 }
 
 /**
@@ -33,12 +46,11 @@ export interface DumpMeasurement {
 export function measureDump(dump: DumpContents, options: DumpMeasureOptions): DumpMeasurement {
   const { [WEIGHT_DECAY_KEY]: dumpDecay, ...scalars } = dump.scalars;
   const hasWeight = dump.train.weight !== undefined;
-  const mseDecay = options.loss === 'mse' && dumpDecay !== undefined && dumpDecay > 0 ? dumpDecay : undefined;
-  const weightDecay = hasWeight ? (options.weightDecay ?? mseDecay) : undefined;
+  const weightDecay = decompositionDecay(options, dumpDecay, hasWeight);
   return withAnalysisTensors(dump.train, (tensors, validated) => {
     const measured = measureAnalysisTensors(tensors, validated, { weightDecay, batchSize: BATCH_SIZE });
     const metrics: Record<string, number> = { ...scalars, ...measured.metrics };
-    const result: DumpMeasurement = { numClasses: measured.numClasses, dim: measured.dim, metrics };
+    const result: DumpMeasurement = { numClasses: measured.numClasses, dim: measured.dim, metrics, ...(dumpDecay === undefined ? {} : { dumpWeightDecay: dumpDecay }) };
     if (dump.test && hasWeight) metrics.test_error = testError(dump.test);
     if (tensors.weight) result.geometry = lastLayerGeometry(featureBatches(tensors.features, tensors.labels, BATCH_SIZE), tensors.weight, measured.numClasses);
     if (dump.layers.length > 0) {

@@ -6,9 +6,9 @@ import { makeDirectory } from '../io/make-directory.js';
 import { RunDirectory } from '../run/run-directory.js';
 import { type RunState, type TrackedConfig } from '../run/run-schema.js';
 import { NCOLLAPSE_VERSION } from '../train/trainer.js';
-import { readDump, WEIGHT_DECAY_KEY } from './dump-contents.js';
 import { DONE_MARKER_NAME, type DumpFile, dumpVersion, listDumps } from './dump-files.js';
-import { measureDump, type DumpMeasurement } from './measure-dump.js';
+import { measureDumpFile, type DumpMeasurement } from './measure-dump.js';
+import { measureShardDump } from './measure-shard-dump.js';
 import { existingTrackedConfig, trackedConfig, type TrackedRunSettings } from './tracked-config.js';
 
 export interface TrackOptions extends TrackedRunSettings {
@@ -75,9 +75,9 @@ export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
     run.writeStatus({ state, epoch: last, epochs: Math.max(config?.epochs ?? 1, last, 1), tptEpoch: tptEpoch(), message });
   };
 
-  const record = (dump: DumpFile, measurement: DumpMeasurement, dumpDecay: number | undefined) => {
+  const record = (dump: DumpFile, measurement: DumpMeasurement) => {
     if (config === null) {
-      config = trackedConfig(options, options.dumpDir, measurement, dump.epoch, dumpDecay, NCOLLAPSE_VERSION);
+      config = trackedConfig(options, options.dumpDir, measurement, dump.epoch, measurement.dumpWeightDecay, NCOLLAPSE_VERSION);
       run.writeConfig(config);
     } else if (options.epochs === undefined && dump.epoch > config.epochs) {
       config = { ...config, epochs: dump.epoch };
@@ -92,12 +92,12 @@ export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
   const take = (dump: DumpFile): string | null => {
     if (dump.epoch < 1) return 'epochs count from 1 (the run directory\'s epochs are 1-based): name a dump after the epoch it ends';
     try {
-      const contents = readDump(dump.path);
-      const measurement = measureDump(contents, { loss: options.loss, weightDecay: options.weightDecay });
+      const measureOptions = { loss: options.loss, weightDecay: options.weightDecay };
+      const measurement = dump.folder ? measureShardDump(dump.path, measureOptions) : measureDumpFile(dump.path, measureOptions);
       if (config !== null && (measurement.numClasses !== config.numClasses || measurement.dim !== config.source.featureDim)) {
         return `C = ${measurement.numClasses}, p = ${measurement.dim}, but the run has C = ${config.numClasses}, p = ${config.source.featureDim} (from its first dump): every dump must have the same classes and feature dimension`;
       }
-      record(dump, measurement, contents.scalars[WEIGHT_DECAY_KEY]);
+      record(dump, measurement);
       return null;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);

@@ -200,3 +200,39 @@ test('--watch stops on an abort (Ctrl-C) as interrupted, and a restart goes on f
   const resumed = await trackDumps({ dumpDir: dumps, runDir: join(dir, 'run'), loss: 'ce' });
   assert.deepEqual(resumed.measured, [2]);
 });
+
+test('an epoch given as a folder of shards is measured as analyze measures the folder, and as the same arrays in one file', async () => {
+  const dir = tempDir('ncollapse-track-shards-');
+  const dumps = join(dir, 'dumps');
+  const single = join(dir, 'single');
+  mkdirSync(join(dumps, 'epoch-0001'), { recursive: true });
+  mkdirSync(single);
+  const arrays = syntheticDump(1);
+  writeDump(join(single, dumpName(1)), arrays);
+  const { H, y, W, b, loss, lr } = arrays;
+  const rows = y!.shape[0]!;
+  const half = Math.floor(rows / 2);
+  const p = H!.shape[1]!;
+  const part = (from: number, to: number) => ({
+    H: { data: (H!.data as Float32Array).slice(from * p, to * p), shape: [to - from, p] },
+    y: { data: (y!.data as BigInt64Array).slice(from, to), shape: [to - from] },
+  });
+  writeDump(join(dumps, 'epoch-0001', 'part-0.npz'), { ...part(0, half), W: W!, b: b!, loss: loss!, lr: lr! });
+  writeDump(join(dumps, 'epoch-0001', 'part-1.npz'), part(half, rows));
+
+  const result = await trackDumps({ dumpDir: dumps, runDir: join(dir, 'run'), loss: 'ce' });
+  assert.deepEqual(result, { state: 'finished', measured: [1], skipped: [] });
+  const sharded = await readRun(join(dir, 'run'));
+  const line = sharded.metrics[0] as Record<string, unknown>;
+  const analyzed = analyzeFiles(join(dumps, 'epoch-0001'), {}).metrics;
+  assert.deepEqual(Object.fromEntries(Object.keys(analyzed).map((k) => [k, line[k]])), analyzed);
+  assert.equal(line.loss, 1);
+  assert.equal(line.lr, 0.1);
+
+  await trackDumps({ dumpDir: single, runDir: join(dir, 'single-run'), loss: 'ce' });
+  const whole = await readRun(join(dir, 'single-run'));
+  const wholeLine = whole.metrics[0] as Record<string, unknown>;
+  for (const key of Object.keys(analyzed)) assertClose(line[key] as number, wholeLine[key] as number, key, { relative: 1e-9, absolute: 1e-12 });
+  assertClose(sharded.geometry[0]!.cos_means.flat(), whole.geometry[0]!.cos_means.flat(), 'cos_means', { absolute: 1e-9 });
+  assertClose(sharded.geometry[0]!.explained_variance!, whole.geometry[0]!.explained_variance!, 'explained_variance', { absolute: 1e-9 });
+});
