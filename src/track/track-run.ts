@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import { InputFileError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { RunDirectory } from '../run/run-directory.js';
@@ -38,6 +38,8 @@ export interface TrackResult {
 
 const DEFAULT_POLL_MS = 1000;
 const DEFAULT_SETTLE_MS = 2000;
+/** Well under the dashboard's STALE_AFTER_MS (5 minutes). */
+const STATUS_REFRESH_MS = 60_000;
 
 /** A dump seen in the folder: the version of the file when it was seen, and since when. */
 interface Sighting {
@@ -105,13 +107,15 @@ export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
   };
 
   /** One look at the folder: measures every new dump that is ready. `settled`: false takes every dump as it is now. */
-  const pass = (settled: boolean) => {
+  const pass = async (settled: boolean) => {
     const dumps = listDumps(options.dumpDir);
     // A dump removed since it failed is no longer a problem of this run.
     for (const name of failed.keys()) if (!dumps.some((d) => d.name === name)) failed.delete(name);
     const perEpoch = new Map<number, DumpFile[]>();
     for (const dump of dumps) perEpoch.set(dump.epoch, [...(perEpoch.get(dump.epoch) ?? []), dump]);
     for (const [epoch, files] of perEpoch) {
+      // A measurement blocks the event loop: let a Ctrl-C that came during it be seen before the next.
+      await turn();
       if (options.signal?.aborted) return;
       if (lines.has(epoch)) continue;
       const dump = files[0]!;
@@ -131,6 +135,7 @@ export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
         measured.push(epoch);
         log(`epoch ${epoch}: measured ${dump.name}`);
         writeStatus('running');
+        statusWritten = Date.now();
       } else {
         failed.set(dump.name, { version, reason: problem });
         log(`skipped ${dump.path}: ${problem}`);
@@ -139,14 +144,20 @@ export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
   };
 
   writeStatus('running');
+  let statusWritten = Date.now();
   let state: RunState = 'finished';
   if (!options.watch) {
-    pass(false);
+    await pass(false);
   } else {
     for (;;) {
       const done = existsSync(join(options.dumpDir, DONE_MARKER_NAME));
       // After the marker the writer has finished: every dump is complete, so none waits to settle.
-      pass(!done);
+      await pass(!done);
+      // A live run's status is rewritten now and then, so that a slow epoch does not look stale on the dashboard.
+      if (Date.now() - statusWritten > STATUS_REFRESH_MS) {
+        writeStatus('running');
+        statusWritten = Date.now();
+      }
       if (options.signal?.aborted) break;
       if (done) break;
       try {
