@@ -85,9 +85,20 @@ export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
       config = { ...config, epochs: dump.epoch };
       run.writeConfig(config);
     }
+    const inOrder = [...lines.keys()].every((epoch) => epoch < dump.epoch);
     lines.set(dump.epoch, measurement.metrics);
-    run.appendMetrics({ epoch: dump.epoch, ...measurement.metrics, tpt_epoch: tptEpoch(dump.epoch), ...(measurement.layers ? { layers: measurement.layers } : {}) });
-    if (measurement.geometry) run.appendGeometry({ epoch: dump.epoch, ...measurement.geometry });
+    const line = { epoch: dump.epoch, ...measurement.metrics, tpt_epoch: tptEpoch(dump.epoch), ...(measurement.layers ? { layers: measurement.layers } : {}) };
+    const geometry = measurement.geometry ? { epoch: dump.epoch, ...measurement.geometry } : undefined;
+    if (inOrder) {
+      run.appendMetrics(line);
+      if (geometry) run.appendGeometry(geometry);
+      return;
+    }
+    // An earlier epoch (a dump fixed after later ones were measured): the files stay in increasing
+    // epoch, as docs/run-directory.md says, and every later line's tpt_epoch is brought up to date.
+    const metrics = [...run.readMetrics().filter((r) => r.epoch !== dump.epoch), line].sort((a, b) => a.epoch - b.epoch);
+    run.rewriteMetrics(metrics.map((r) => ({ ...r, tpt_epoch: tptEpoch(r.epoch) })));
+    if (geometry) run.rewriteGeometry([...run.readGeometry().filter((r) => r.epoch !== dump.epoch), geometry].sort((a, b) => a.epoch - b.epoch));
   };
 
   /** Reads and measures one dump; a problem is returned (to be named), never thrown. */
