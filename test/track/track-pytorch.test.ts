@@ -8,6 +8,7 @@ import { analyzeFiles } from '../../src/analyze/analyze-files.js';
 import { writeReportForRuns } from '../../src/report/index.js';
 import { readRun } from '../../src/run/run-reader.js';
 import { trackDumps } from '../../src/track/track-run.js';
+import { assertClose } from '../helpers/assert-close.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -58,6 +59,11 @@ test('a PyTorch training that saves dumps with the README code: track measures t
     assert.equal(line.test_error, torch.test_error, `epoch ${line.epoch}: test error`);
     assert.equal(line.train_error, torch.train_error, `epoch ${line.epoch}: train error`);
     assert.deepEqual(line.layers?.map((l) => [l.name, l.depth]), [['hidden.0', 1], ['hidden.1', 2]]);
+    // The last hidden block's output is the classifier's input H: its layer-wise keys are H's.
+    const last = line.layers![1]!;
+    for (const key of ['nc1', 'nc1_trace_ratio', 'cdnv', 'ncc_accuracy'] as const) {
+      assertClose(last[key]!, line[key] as number, `epoch ${line.epoch}: hidden.1 ${key}`, { relative: 1e-9, absolute: 1e-12 });
+    }
     assert.equal(run.geometry[i]?.epoch, line.epoch);
     assert.equal(run.geometry[i]?.cos_means.length, 10);
   }

@@ -185,6 +185,9 @@ test('--watch follows a writer epoch by epoch (a half-written file, a file renam
   const oneShot = await trackDumps({ dumpDir: dumps, runDir: join(dir, 'one-shot'), loss: 'ce' });
   assert.deepEqual(oneShot.measured, [1, 2, 3, 4]);
   assert.deepEqual(comparable(await readRun(join(runsDir, 'watched'))), comparable(await readRun(join(dir, 'one-shot'))));
+  for (const file of ['metrics.jsonl', 'geometry.jsonl']) {
+    assert.equal(readFileSync(join(runsDir, 'watched', file), 'utf8'), readFileSync(join(dir, 'one-shot', file), 'utf8'), file);
+  }
 });
 
 test('--watch stops on an abort (Ctrl-C) as interrupted, and a restart goes on from there', async () => {
