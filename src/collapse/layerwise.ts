@@ -1,12 +1,12 @@
 import { type Module } from '../nn/module.js';
-import { noGrad, type Tensor } from '../torch/index.js';
+import { noGrad, type Tensor, tidy } from '../torch/index.js';
 import { type BatchSource } from './batches.js';
 import { ClassMeanAccumulator } from './class-mean-accumulator.js';
-import { type ClassGeometry, classGeometry, disposeGeometry, squaredMeanDistances } from './class-geometry.js';
+import { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
 import { CollapseError } from './errors.js';
 import { forEachBatch } from './for-each-batch.js';
-import { nc1 } from './measures/nc1.js';
-import { cdnv } from './measures/cdnv.js';
+import { chooseNc1Route, nc1ByClasses, nc1ByFeatures } from './measures/nc1-routes.js';
+import { pairwiseKeys } from './measures/pairwise-tiles.js';
 import { nc1TraceRatio } from './measures/trace-ratio.js';
 import { SecondPassAccumulator } from './second-pass-accumulator.js';
 import type { ShardReducer } from './shard-reducer.js';
@@ -72,7 +72,7 @@ export function measureLayerwiseCollapse(model: Module, source: BatchSource<Inpu
     layers.forEach((layer, i) => {
       geometries.push(withLayerName(layer.name, () => classGeometry(first[i]!)));
       first[i]!.dispose();
-      second.push(new SecondPassAccumulator(geometries[i]!));
+      second.push(new SecondPassAccumulator(geometries[i]!, {}, { route: chooseNc1Route(options.numClasses, geometries[i]!.means.size(1)) }));
     });
     runPass(model, layers, source, (layer, output, labels) => second[layer]!.add(toFeatures(output), labels));
     if (options.shards) for (const accumulator of second) accumulator.reduceShards(options.shards);
@@ -84,12 +84,15 @@ export function measureLayerwiseCollapse(model: Module, source: BatchSource<Inpu
         if (totals.count !== geometry.total) {
           throw new CollapseError(`the second pass saw ${totals.count} samples but the first saw ${geometry.total}: the source must yield the same batches twice`);
         }
+        const pass = second[i]!;
+        const classVariance = Float64Array.from(totals.classScatter, (s, c) => s / geometry.counts[c]!);
+        const pairwise = pairwiseKeys(geometry.centredMeans, { what: (c) => `the centred mean of class ${c}`, classVariance });
         return {
           name: layer.name,
           depth: layer.depth,
-          nc1: nc1(geometry.gram, second[i]!.projectedScatter, geometry.total),
-          nc1_trace_ratio: nc1TraceRatio(totals.classScatter, geometry.total, geometry.gramValues, C),
-          cdnv: cdnv(totals.classScatter, geometry.counts, squaredMeanDistances(geometry.gramValues, C), C),
+          nc1: pass.route === 'classes' ? nc1ByClasses(geometry.centredMeans, pass.projectedScatter, geometry.total) : tidy(() => nc1ByFeatures(geometry.centredMeans, pass.withinCovariance())),
+          nc1_trace_ratio: nc1TraceRatio(totals.classScatter, geometry.total, geometry.squaredNorms, C),
+          cdnv: pairwise.cdnv!,
           ncc_accuracy: totals.nccCorrect / geometry.total,
         };
       }),
