@@ -1,3 +1,4 @@
+import { type Nc1Route } from '../collapse/measures/nc1-routes.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { measureCollapseOfArrays } from '../collapse/measure-collapse.js';
@@ -19,7 +20,7 @@ export interface ArrayMeasurement {
  * the one path shared by `ncollapse analyze` and the library's `analyzeArrays`, so that both give
  * the same checks and the same numbers.
  */
-export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightDecay?: number; covariance?: CovarianceMode; batchSize?: number; decisionSamples?: number; seed?: number }): ArrayMeasurement {
+export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightDecay?: number; covariance?: CovarianceMode; batchSize?: number; decisionSamples?: number; seed?: number; tile?: number; nc1Route?: Nc1Route }): ArrayMeasurement {
   const validated = validateAnalysisArrays(arrays);
   const tensors = analysisTensors(arrays, validated);
   try {
@@ -32,6 +33,8 @@ export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightD
       batchSize: options.batchSize ?? 1024,
       decisionSamples: options.decisionSamples,
       seed: options.seed,
+      tile: options.tile,
+      nc1Route: options.nc1Route,
     });
     return { samples: validated.samples, dim: validated.dim, numClasses: validated.numClasses, metrics: orderedMetrics(metrics) };
   } finally {
