@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { safetensorsLayouts } from '../io/array-layout.js';
 import { analyzeShards } from './analyze-shards.js';
 import { type ProgressListener } from './shards/shard-stream.js';
+import { type Nc1Route } from '../collapse/measures/nc1-routes.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { type AnalysisArrays, AnalysisInputError, readArchive, readNpyFiles } from './analysis-arrays.js';
 import { measureAnalysisArrays } from './measure-arrays.js';
@@ -34,6 +35,10 @@ export interface AnalyzeFilesOptions {
   decisionSamples?: number;
   /** Seed of that subset (default 0). */
   seed?: number;
+  /** Tile edge of the pairwise keys over the C x C Gram matrix (default 1024). */
+  tile?: number;
+  /** nc1's route (default: chosen by C and p). */
+  nc1Route?: Nc1Route;
   /** Called as each pass over sharded input advances. */
   onProgress?: ProgressListener;
 }
@@ -84,6 +89,8 @@ export function analyzeFiles(file: string | string[] | undefined, options: Analy
     batchSize: options.batchSize,
     decisionSamples: options.decisionSamples,
     seed: options.seed,
+    tile: options.tile,
+    nc1Route: options.nc1Route,
   });
   return {
     source: files[0] ?? [arrays.features.file, arrays.labels.file].join(', '),
@@ -126,6 +133,8 @@ function analyzeStreamed(files: string[], featuresFiles: string[], labelsFiles: 
       covariance: options.covariance,
       decisionSamples: options.decisionSamples,
       seed: options.seed,
+      tile: options.tile,
+      nc1Route: options.nc1Route,
     },
   );
   const shown = analysis.shards.length === 1 ? analysis.shards[0]! : `${analysis.shards.length} shards (${analysis.shards[0]}, ...)`;

@@ -1,3 +1,4 @@
+import { type Nc1Route } from '../collapse/measures/nc1-routes.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { measureCollapse } from '../collapse/measure-collapse.js';
@@ -12,6 +13,8 @@ export interface ShardAnalysisOptions extends ShardSetOptions {
   /** Decision keys on a seeded subset of this many samples (METRICS.md "Many classes"). */
   decisionSamples?: number;
   seed?: number;
+  tile?: number;
+  nc1Route?: Nc1Route;
 }
 
 export interface ShardAnalysis {
@@ -49,6 +52,8 @@ export function analyzeShards(input: ShardInput, options: ShardAnalysisOptions):
       covariance: options.covariance ?? 'full',
       decisionSamples: options.decisionSamples,
       seed: options.seed,
+      tile: options.tile,
+      nc1Route: options.nc1Route,
     });
     return {
       shards: set.stream.shardNames,

@@ -1,3 +1,4 @@
+import { type Nc1Route } from '../collapse/measures/nc1-routes.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { measureCollapseOfArrays } from '../collapse/measure-collapse.js';
@@ -20,6 +21,8 @@ export interface ArrayMeasurementOptions {
   batchSize?: number;
   decisionSamples?: number;
   seed?: number;
+  tile?: number;
+  nc1Route?: Nc1Route;
 }
 
 /**
@@ -53,6 +56,8 @@ export function measureAnalysisTensors(tensors: AnalysisTensors, validated: Vali
     batchSize: options.batchSize ?? 1024,
     decisionSamples: options.decisionSamples,
     seed: options.seed,
+    tile: options.tile,
+    nc1Route: options.nc1Route,
   });
   return { samples: validated.samples, dim: validated.dim, numClasses: validated.numClasses, metrics: orderedMetrics(metrics) };
 }

@@ -1,12 +1,12 @@
 import { type Module } from '../nn/module.js';
-import { noGrad, type Tensor } from '../torch/index.js';
+import { noGrad, type Tensor, tidy } from '../torch/index.js';
 import { type BatchSource, type FeatureSource } from './batches.js';
 import { ClassMeanAccumulator } from './class-mean-accumulator.js';
-import { type ClassGeometry, classGeometry, disposeGeometry, squaredMeanDistances } from './class-geometry.js';
+import { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
 import { CollapseError } from './errors.js';
 import { forEachBatch } from './for-each-batch.js';
-import { nc1 } from './measures/nc1.js';
-import { cdnv } from './measures/cdnv.js';
+import { chooseNc1Route, nc1ByClasses, nc1ByFeatures } from './measures/nc1-routes.js';
+import { pairwiseKeys } from './measures/pairwise-tiles.js';
 import { nc1TraceRatio } from './measures/trace-ratio.js';
 import { SecondPassAccumulator } from './second-pass-accumulator.js';
 import type { ShardReducer } from './shard-reducer.js';
@@ -72,7 +72,7 @@ export function measureLayerwiseCollapse(model: Module, source: BatchSource<Inpu
     layers.forEach((layer, i) => {
       geometries.push(withLayerName(layer.name, () => classGeometry(first[i]!)));
       first[i]!.dispose();
-      second.push(new SecondPassAccumulator(geometries[i]!));
+      second.push(new SecondPassAccumulator(geometries[i]!, {}, { route: chooseNc1Route(options.numClasses, geometries[i]!.means.size(1)) }));
     });
     runPass(model, layers, source, (layer, output, labels) => second[layer]!.add(toFeatures(output), labels));
     if (options.shards) for (const accumulator of second) accumulator.reduceShards(options.shards);
@@ -90,15 +90,17 @@ export function measureLayerwiseCollapse(model: Module, source: BatchSource<Inpu
 type LayerMeasures = Omit<LayerCollapse, 'name' | 'depth'>;
 
 /** The layer-wise keys from a layer's class geometry (first pass) and its second-pass totals. */
-function layerMeasures(geometry: ClassGeometry, second: SecondPassAccumulator, numClasses: number): LayerMeasures {
-  const totals = second.result();
+function layerMeasures(geometry: ClassGeometry, pass: SecondPassAccumulator, numClasses: number): LayerMeasures {
+  const totals = pass.result();
   if (totals.count !== geometry.total) {
     throw new CollapseError(`the second pass saw ${totals.count} samples but the first saw ${geometry.total}: the source must yield the same batches twice`);
   }
+  const classVariance = Float64Array.from(totals.classScatter, (s, c) => s / geometry.counts[c]!);
+  const pairwise = pairwiseKeys(geometry.centredMeans, { what: (c) => `the centred mean of class ${c}`, classVariance });
   return {
-    nc1: nc1(geometry.gram, second.projectedScatter, geometry.total),
-    nc1_trace_ratio: nc1TraceRatio(totals.classScatter, geometry.total, geometry.gramValues, numClasses),
-    cdnv: cdnv(totals.classScatter, geometry.counts, squaredMeanDistances(geometry.gramValues, numClasses), numClasses),
+    nc1: pass.route === 'classes' ? nc1ByClasses(geometry.centredMeans, pass.projectedScatter, geometry.total) : tidy(() => nc1ByFeatures(geometry.centredMeans, pass.withinCovariance())),
+    nc1_trace_ratio: nc1TraceRatio(totals.classScatter, geometry.total, geometry.squaredNorms, numClasses),
+    cdnv: pairwise.cdnv!,
     ncc_accuracy: totals.nccCorrect / geometry.total,
   };
 }
@@ -118,7 +120,7 @@ export function measureLayerFeatures(name: string, depth: number, source: Featur
     try {
       forEachBatch(source, ({ features, labels }) => first.add(flat(features), labels));
       geometry = classGeometry(first);
-      second = new SecondPassAccumulator(geometry);
+      second = new SecondPassAccumulator(geometry, {}, { route: chooseNc1Route(numClasses, geometry.means.size(1)) });
       forEachBatch(source, ({ features, labels }) => second!.add(flat(features), labels));
       return { name, depth, ...layerMeasures(geometry, second, numClasses) };
     } finally {

@@ -123,6 +123,8 @@ export interface NativeTorch {
   indexSelect(t: Handle, dim: number, index: Handle): Handle;
   gather(t: Handle, dim: number, index: Handle): Handle;
   indexAdd(t: Handle, dim: number, index: Handle, source: Handle): Handle;
+  indexAdd_(t: Handle, dim: number, index: Handle, source: Handle): void;
+  indexSelectOut(out: Handle, t: Handle, dim: number, index: Handle): void;
   maskedSelect(t: Handle, mask: Handle): Handle;
   cat(tensors: Handle[], dim: number): Handle;
   stack(tensors: Handle[], dim: number): Handle;
