@@ -48,6 +48,8 @@ if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
   # NumPy checks what our .npy writer produces (Debian's python3, not a pyenv one).
   /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+  # The track test trains a tiny PyTorch model with the README's dump code (test/track/).
+  /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
   # The sweep test starts a one-node SLURM cluster of its own (scripts/slurm/start.sh).
   { [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch >/dev/null; } || missing+=(slurm-wlm)
   [ -x /usr/sbin/munged ] || missing+=(munge)

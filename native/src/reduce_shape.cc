@@ -115,6 +115,17 @@ NC_FUNCTION(gather) { return wrap(info.Env(), at::gather(tensorArg(info, 0), int
 NC_FUNCTION(indexAdd) {
   return wrap(info.Env(), at::index_add(tensorArg(info, 0), intArg(info, 1), tensorArg(info, 2), tensorArg(info, 3)));
 }
+// (t, dim, index, source): in place, so that per-class sums of a batch need no C x p temporary.
+NC_FUNCTION(indexAdd_) {
+  tensorArg(info, 0).index_add_(intArg(info, 1), tensorArg(info, 2), tensorArg(info, 3));
+  return info.Env().Undefined();
+}
+// (out, t, dim, index): index_select into an existing buffer (no batch-sized allocation).
+NC_FUNCTION(indexSelectOut) {
+  at::Tensor out = tensorArg(info, 0);
+  at::index_select_out(out, tensorArg(info, 1), intArg(info, 2), tensorArg(info, 3));
+  return info.Env().Undefined();
+}
 NC_FUNCTION(maskedSelect) { return wrap(info.Env(), at::masked_select(tensorArg(info, 0), tensorArg(info, 1))); }
 NC_FUNCTION(cat) { return wrap(info.Env(), at::cat(tensorListArg(info, 0), intArg(info, 1))); }
 NC_FUNCTION(stack) { return wrap(info.Env(), at::stack(tensorListArg(info, 0), intArg(info, 1))); }
@@ -172,6 +183,8 @@ void registerReduceShape(Napi::Env env, Napi::Object exports) {
   NC_EXPORT(exports, indexSelect);
   NC_EXPORT(exports, gather);
   NC_EXPORT(exports, indexAdd);
+  NC_EXPORT(exports, indexAdd_);
+  NC_EXPORT(exports, indexSelectOut);
   NC_EXPORT(exports, maskedSelect);
   NC_EXPORT(exports, cat);
   NC_EXPORT(exports, stack);

@@ -71,12 +71,15 @@ export function readNpyFiles(files: { features: string; labels: string; weight?:
   };
 }
 
-/** The arrays among `wanted` that the file holds (an .npz inflates only those), and the names of all its arrays. */
-function readArrays(file: string, wanted: string[]): { arrays: Map<string, SourceArray>; available: string[] } {
+/**
+ * The arrays among `wanted` that the file holds (an .npz inflates only those; 'all': every array),
+ * and the names of all its arrays, in the file's order.
+ */
+export function readArrays(file: string, wanted: string[] | 'all'): { arrays: Map<string, SourceArray>; available: string[] } {
   const extension = extname(file).toLowerCase();
   if (extension === '.npz') {
     const available = npzArrayNames(file);
-    const only = wanted.filter((name) => available.includes(name));
+    const only = wanted === 'all' ? available : wanted.filter((name) => available.includes(name));
     const arrays = new Map([...readNpz(file, { only })].map(([name, array]) => [name, { file, name, dtype: array.dtype, shape: array.shape, data: array.data }]));
     return { arrays, available };
   }

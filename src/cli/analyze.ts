@@ -3,7 +3,10 @@ import { nonNegativeNumber, positiveInteger } from '../options/option-parsers.js
 import type { AnalyzeFilesOptions } from '../analyze/analyze-files.js';
 
 /** What commander hands over: the engine's options, with the defaults filled in, plus --json. */
-type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; batchSize: number; json?: boolean };
+type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; batchSize: number; json?: boolean; quiet?: boolean };
+
+/** Repeated options collect into a list. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** What each key means, for the table (METRICS.md has the definitions). */
 const MEANINGS: Record<string, string> = {
@@ -35,18 +38,22 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description('Measure neural collapse (every METRICS.md key) on saved features, labels and classifier')
-    .argument('[file]', '.npz (np.savez) or .safetensors holding the arrays')
+    .argument('[files...]', '.npz (np.savez) or .safetensors files holding the arrays (several: shards, quoted globs allowed), a folder of them, or a manifest .json')
     .option('--features <name>', 'features array, N x p (float32/float64)', 'H')
     .option('--labels <name>', 'labels array, N (integers 0..C-1)', 'y')
     .option('--weight <name>', 'classifier weight array, C x p (default W; metrics that need it are left out when W is absent)')
     .option('--bias <name>', 'classifier bias array, C (optional)', 'b')
-    .option('--features-file <file>', 'features as a .npy file (instead of FILE)')
-    .option('--labels-file <file>', 'labels as a .npy file')
+    .option('--features-file <file>', 'features as a .npy file (instead of FILE); a quoted glob or repeated for shards', collect)
+    .option('--labels-file <file>', 'labels as a .npy file; a quoted glob or repeated, paired in sorted order with --features-file', collect)
     .option('--weight-file <file>', 'classifier weight as a .npy file')
     .option('--bias-file <file>', 'classifier bias as a .npy file')
     .option('--wd <decay>', 'training weight decay: adds the MSE decomposition lnc1, lnc23, lperp', nonNegativeNumber)
     .addOption(new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)").choices(['full', 'projected']).default('full'))
     .option('--batch-size <n>', 'rows per accumulated batch', positiveInteger, 1024)
+    .option('--min-count <k>', 'a label value with fewer than K samples is not a class (reports classes_kept, classes_dropped)', positiveInteger)
+    .option('--decision-samples <k>', 'decision keys (train_error, ncc_*, margins, webb_lowe_agreement) on a seeded subset of K samples', positiveInteger)
+    .option('--seed <n>', 'seed of the --decision-samples subset', nonNegativeNumber, 0)
+    .option('--quiet', 'no progress bars on stderr')
     .option('--json', 'print one JSON object whose keys are METRICS.md\'s')
     .option('--checkpoint <file>', "a saved model (runs/NAME/checkpoints/last.safetensors): its penultimate features on a dataset are measured")
     .option('--dataset <name>', "with --checkpoint: the dataset to run the model on (default: the run's)")
@@ -54,14 +61,25 @@ export function register(program: Command): void {
     .addOption(new Option('--split <split>', 'with --checkpoint: the split to measure').choices(['train', 'test']).default('train'))
     .option('--layers', 'with --checkpoint: also layer-wise collapse at every block')
     .option('--pool', 'with --layers: global-average-pool convolutional block outputs')
-    .action(async (file: string | undefined, options: AnalyzeOptions) => {
+    .action(async (files: string[], options: AnalyzeOptions) => {
       const { analyzeFiles } = await import('../analyze/analyze-files.js');
-      const output = analyzeFiles(file, options);
+      const { analyzeProgress } = await import('./analyze-progress.js');
+      const progress = analyzeProgress(options);
+      let output;
+      try {
+        output = analyzeFiles(files.length === 0 ? undefined : files.length === 1 ? files[0] : files, { ...options, onProgress: progress.listener });
+      } finally {
+        progress.stop();
+      }
+      const counts = Object.fromEntries(
+        (['classes_kept', 'classes_dropped', 'decision_samples'] as const).filter((key) => output[key] !== undefined).map((key) => [key, output[key]!]),
+      );
       if (options.json) {
-        console.log(JSON.stringify(output.layers ? { ...output.metrics, layers: output.layers } : output.metrics));
+        console.log(JSON.stringify(output.layers ? { ...output.metrics, layers: output.layers } : { ...output.metrics, ...counts }));
         return;
       }
       console.log(`${output.source}: N = ${output.samples}, p = ${output.dim}, C = ${output.numClasses}`);
+      for (const [key, value] of Object.entries(counts)) console.log(`${key} = ${value}`);
       const width = Math.max(...Object.keys(output.metrics).map((k) => k.length));
       for (const [key, value] of Object.entries(output.metrics)) {
         console.log(`${key.padEnd(width)}  ${formatValue(value).padStart(13)}  ${MEANINGS[key] ?? ''}`);

@@ -17,6 +17,7 @@ async function commands(): Promise<Register[]> {
     import('./sweep.js'),
     import('./robustness.js'),
     import('./presets.js'),
+    import('./track.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }

@@ -5,7 +5,6 @@ import { CollapseError, requireClassCount } from './errors.js';
 import { requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
 import type { ShardReducer } from './shard-reducer.js';
-import { OneHotRows } from './small-temporaries.js';
 
 /** What the measures need from a first pass: per-class counts and means. */
 export interface ClassMeanSource {
@@ -30,12 +29,10 @@ export class ClassMeanAccumulator implements ClassMeanSource {
   readonly numClasses: number;
   private sums: Tensor | undefined;
   private classCounts: Tensor | undefined;
-  private readonly oneHot: OneHotRows;
 
   constructor(numClasses: number) {
     requireClassCount(numClasses);
     this.numClasses = numClasses;
-    this.oneHot = new OneHotRows(numClasses);
   }
 
   /** Feature dimension p (undefined before the first batch). */
@@ -64,7 +61,7 @@ export class ClassMeanAccumulator implements ClassMeanSource {
       if (rows === 0) return;
       const { sums, counts } = this.ensureState(features.size(1), features.device);
       const x = scratch('features', [rows, features.size(1)], features.device).copy_(features);
-      this.oneHot.addTo(sums, x, y);
+      sums.indexAdd_(0, y, x);
       counts.add_(y.bincount(this.numClasses).to('float64'));
     });
   }
@@ -119,7 +116,6 @@ export class ClassMeanAccumulator implements ClassMeanSource {
 
   dispose(): void {
     for (const t of [this.sums, this.classCounts]) t?.dispose();
-    this.oneHot.dispose();
     this.sums = this.classCounts = undefined;
   }
 

@@ -1,18 +1,15 @@
 import { type Tensor, tidy } from '../torch/index.js';
 import { ClassMeanAccumulator, type ClassMeanSource } from './class-mean-accumulator.js';
-import { type ClassGeometry, classGeometry, disposeGeometry, squaredMeanDistances } from './class-geometry.js';
+import { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
+import { decisionSubset } from './decision-subset.js';
 import { prepareClassifier } from './classifier-input.js';
 import { type CollapseMetrics } from './collapse-metrics.js';
 import { CollapseError } from './errors.js';
-import { cdnv } from './measures/cdnv.js';
-import { equiangular } from './measures/equiangular.js';
 import { equinorm } from './measures/equinorm.js';
-import { etfError } from './measures/etf-error.js';
 import { type LinearClassifier, totalCovariance, webbLoweClassifier } from './measures/least-squares-classifier.js';
-import { maxangle } from './measures/maxangle.js';
 import { mseDecomposition } from './measures/mse-decomposition.js';
-import { nc1 } from './measures/nc1.js';
-import { normsFromGram, pairCosines } from './measures/pair-cosines.js';
+import { chooseNc1Route, type Nc1Route, nc1ByClasses, nc1ByFeatures } from './measures/nc1-routes.js';
+import { pairwiseKeys } from './measures/pairwise-tiles.js';
 import { selfDuality } from './measures/self-duality.js';
 import { nc1TraceRatio } from './measures/trace-ratio.js';
 import { webbLoweDistance } from './measures/webb-lowe.js';
@@ -37,6 +34,17 @@ export interface CollapseOptions {
   weightDecay?: number;
   /** Default 'full'. */
   covariance?: CovarianceMode;
+  /**
+   * Decision keys (train_error, ncc_accuracy, ncc_mismatch, margins, webb_lowe_agreement) on a
+   * fixed, seeded subset of this many samples instead of all N (METRICS.md "Many classes").
+   */
+  decisionSamples?: number;
+  /** The subset's seed (default 0). */
+  seed?: number;
+  /** nc1's route (default: chosen by C and p, see nc1-routes.ts). */
+  nc1Route?: Nc1Route;
+  /** Tile edge of the pairwise keys over the C x C Gram matrix (default 1024). */
+  tile?: number;
   /** The source is one shard of the data: measureCollapse merges every shard's passes with this. */
   shards?: ShardReducer;
 }
@@ -107,7 +115,16 @@ export class CollapseMeasurement {
       this.totalCov = totalCovariance(this.withinCovariance, this.geometry.centredMeans);
       if (this.network) this.leastSquares = webbLoweClassifier(this.totalCov, this.geometry.centredMeans, this.geometry.globalMean);
     }
-    this.secondPass = new SecondPassAccumulator(this.geometry, { network: this.network, leastSquares: this.leastSquares });
+    if (this.options.decisionSamples !== undefined && this.options.shards) throw new CollapseError('decision samples cannot be drawn per shard of a distributed measurement');
+    this.secondPass = new SecondPassAccumulator(
+      this.geometry,
+      { network: this.network, leastSquares: this.leastSquares },
+      {
+        route: this.options.nc1Route ?? chooseNc1Route(this.numClasses, dim),
+        withinKnown: this.withinCovariance !== undefined,
+        decisionRows: decisionSubset(this.geometry.total, this.options.decisionSamples, this.options.seed),
+      },
+    );
     this.phase = 'second';
   }
 
@@ -147,36 +164,41 @@ export class CollapseMeasurement {
     }
     const C = this.numClasses;
     const N = geometry.total;
-    const gram = geometry.gramValues;
-    const meanCosines = pairCosines(gram, C, (c) => `the centred mean of class ${c} (mu_${c} - mu_G)`);
+    const decided = totals.decided;
+    const classVariance = Float64Array.from(totals.classScatter, (s, c) => s / geometry.counts[c]!);
+    const means = pairwiseKeys(geometry.centredMeans, { what: (c) => `the centred mean of class ${c} (mu_${c} - mu_G)`, tile: this.options.tile, classVariance });
+    const secondPass = this.secondPass!;
     const metrics: CollapseMetrics = {
-      equinorm_means: equinorm(normsFromGram(gram, C)),
-      equiangular_means: equiangular(meanCosines),
-      maxangle_means: maxangle(meanCosines, C),
-      nc1: nc1(geometry.gram, this.secondPass!.projectedScatter, N),
-      nc1_trace_ratio: nc1TraceRatio(totals.classScatter, N, gram, C),
-      cdnv: cdnv(totals.classScatter, geometry.counts, squaredMeanDistances(gram, C), C),
-      etf_error_means: etfError(gram, C),
-      ncc_accuracy: totals.nccCorrect / N,
+      equinorm_means: equinorm(geometry.squaredNorms.map(Math.sqrt)),
+      equiangular_means: means.equiangular,
+      maxangle_means: means.maxangle,
+      nc1:
+        secondPass.route === 'classes'
+          ? nc1ByClasses(geometry.centredMeans, secondPass.projectedScatter, N)
+          : tidy(() => nc1ByFeatures(geometry.centredMeans, this.withinCovariance ?? secondPass.withinCovariance())),
+      nc1_trace_ratio: nc1TraceRatio(totals.classScatter, N, geometry.squaredNorms, C),
+      cdnv: means.cdnv!,
+      etf_error_means: means.etfError,
+      ncc_accuracy: totals.nccCorrect / decided,
     };
     const network = this.network;
     if (network) {
-      const weightGram = tidy(() => network.weight.mm(network.weight.T).to('cpu').data() as Float64Array);
-      const classifierCosines = pairCosines(weightGram, C, (c) => `the classifier row w_${c}`);
+      const classifier = pairwiseKeys(network.weight, { what: (c) => `the classifier row w_${c}`, tile: this.options.tile });
+      const weightNorms = tidy(() => network.weight.square().sum(1).sqrt().to('cpu').data() as Float64Array);
       Object.assign(metrics, {
-        train_error: totals.networkErrors / N,
-        equinorm_classifier: equinorm(normsFromGram(weightGram, C)),
-        equiangular_classifier: equiangular(classifierCosines),
-        maxangle_classifier: maxangle(classifierCosines, C),
+        train_error: totals.networkErrors / decided,
+        equinorm_classifier: equinorm(weightNorms),
+        equiangular_classifier: classifier.equiangular,
+        maxangle_classifier: classifier.maxangle,
         self_duality: selfDuality(network.weight, geometry.centredMeans),
-        ncc_mismatch: totals.nccMismatch / N,
-        etf_error_classifier: etfError(weightGram, C),
+        ncc_mismatch: totals.nccMismatch / decided,
+        etf_error_classifier: classifier.etfError,
         margin_min: totals.marginMin,
-        margin_mean: totals.marginSum / N,
+        margin_mean: totals.marginSum / decided,
       });
       if (this.leastSquares) {
         metrics.webb_lowe_distance = webbLoweDistance(network.weight, this.leastSquares.weight);
-        metrics.webb_lowe_agreement = totals.leastSquaresAgreements / N;
+        metrics.webb_lowe_agreement = totals.leastSquaresAgreements / decided;
       }
       if (this.options.weightDecay !== undefined) {
         Object.assign(

@@ -11,6 +11,6 @@ export { CollapseMeasurement, type CollapseOptions, type CovarianceMode } from '
 export { measureCollapse, measureCollapseOfArrays } from './measure-collapse.js';
 export { EIGENVALUE_CUT } from './measures/eigen-cut.js';
 export { type LinearClassifier } from './measures/least-squares-classifier.js';
-export { measureLayerwiseCollapse, type LayerCollapse, type LayerwiseOptions, type InputBatch } from './layerwise.js';
+export { measureLayerwiseCollapse, measureLayerFeatures, type LayerCollapse, type LayerwiseOptions, type InputBatch } from './layerwise.js';
 export { releaseScratch } from './scratch.js';
 export { type ShardReducer } from './shard-reducer.js';

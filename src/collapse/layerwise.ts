@@ -1,12 +1,12 @@
 import { type Module } from '../nn/module.js';
-import { noGrad, type Tensor } from '../torch/index.js';
-import { type BatchSource } from './batches.js';
+import { noGrad, type Tensor, tidy } from '../torch/index.js';
+import { type BatchSource, type FeatureSource } from './batches.js';
 import { ClassMeanAccumulator } from './class-mean-accumulator.js';
-import { type ClassGeometry, classGeometry, disposeGeometry, squaredMeanDistances } from './class-geometry.js';
+import { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
 import { CollapseError } from './errors.js';
 import { forEachBatch } from './for-each-batch.js';
-import { nc1 } from './measures/nc1.js';
-import { cdnv } from './measures/cdnv.js';
+import { chooseNc1Route, nc1ByClasses, nc1ByFeatures } from './measures/nc1-routes.js';
+import { pairwiseKeys } from './measures/pairwise-tiles.js';
 import { nc1TraceRatio } from './measures/trace-ratio.js';
 import { SecondPassAccumulator } from './second-pass-accumulator.js';
 import type { ShardReducer } from './shard-reducer.js';
@@ -72,27 +72,12 @@ export function measureLayerwiseCollapse(model: Module, source: BatchSource<Inpu
     layers.forEach((layer, i) => {
       geometries.push(withLayerName(layer.name, () => classGeometry(first[i]!)));
       first[i]!.dispose();
-      second.push(new SecondPassAccumulator(geometries[i]!));
+      second.push(new SecondPassAccumulator(geometries[i]!, {}, { route: chooseNc1Route(options.numClasses, geometries[i]!.means.size(1)) }));
     });
     runPass(model, layers, source, (layer, output, labels) => second[layer]!.add(toFeatures(output), labels));
     if (options.shards) for (const accumulator of second) accumulator.reduceShards(options.shards);
     return layers.map((layer, i) =>
-      withLayerName(layer.name, () => {
-        const geometry = geometries[i]!;
-        const totals = second[i]!.result();
-        const C = options.numClasses;
-        if (totals.count !== geometry.total) {
-          throw new CollapseError(`the second pass saw ${totals.count} samples but the first saw ${geometry.total}: the source must yield the same batches twice`);
-        }
-        return {
-          name: layer.name,
-          depth: layer.depth,
-          nc1: nc1(geometry.gram, second[i]!.projectedScatter, geometry.total),
-          nc1_trace_ratio: nc1TraceRatio(totals.classScatter, geometry.total, geometry.gramValues, C),
-          cdnv: cdnv(totals.classScatter, geometry.counts, squaredMeanDistances(geometry.gramValues, C), C),
-          ncc_accuracy: totals.nccCorrect / geometry.total,
-        };
-      }),
+      withLayerName(layer.name, () => ({ name: layer.name, depth: layer.depth, ...layerMeasures(geometries[i]!, second[i]!, options.numClasses) })),
     );
   } finally {
     for (const accumulator of first) accumulator.dispose();
@@ -100,6 +85,50 @@ export function measureLayerwiseCollapse(model: Module, source: BatchSource<Inpu
     for (const geometry of geometries) disposeGeometry(geometry);
     model.train(wasTraining);
   }
+}
+
+type LayerMeasures = Omit<LayerCollapse, 'name' | 'depth'>;
+
+/** The layer-wise keys from a layer's class geometry (first pass) and its second-pass totals. */
+function layerMeasures(geometry: ClassGeometry, pass: SecondPassAccumulator, numClasses: number): LayerMeasures {
+  const totals = pass.result();
+  if (totals.count !== geometry.total) {
+    throw new CollapseError(`the second pass saw ${totals.count} samples but the first saw ${geometry.total}: the source must yield the same batches twice`);
+  }
+  const classVariance = Float64Array.from(totals.classScatter, (s, c) => s / geometry.counts[c]!);
+  const pairwise = pairwiseKeys(geometry.centredMeans, { what: (c) => `the centred mean of class ${c}`, classVariance });
+  return {
+    nc1: pass.route === 'classes' ? nc1ByClasses(geometry.centredMeans, pass.projectedScatter, geometry.total) : tidy(() => nc1ByFeatures(geometry.centredMeans, pass.withinCovariance())),
+    nc1_trace_ratio: nc1TraceRatio(totals.classScatter, geometry.total, geometry.squaredNorms, numClasses),
+    cdnv: pairwise.cdnv!,
+    ncc_accuracy: totals.nccCorrect / geometry.total,
+  };
+}
+
+/**
+ * The layer-wise keys of one layer whose features were saved rather than computed by a model here
+ * (a feature dump written by another framework): the same accumulators and measures as
+ * measureLayerwiseCollapse, over a feature source read twice. Features of more than two
+ * dimensions are flattened per sample.
+ */
+export function measureLayerFeatures(name: string, depth: number, source: FeatureSource, numClasses: number): LayerCollapse {
+  const flat = (features: Tensor): Tensor => (features.ndim === 2 ? features : features.flatten(1));
+  return withLayerName(name, () => {
+    const first = new ClassMeanAccumulator(numClasses);
+    let geometry: ClassGeometry | undefined;
+    let second: SecondPassAccumulator | undefined;
+    try {
+      forEachBatch(source, ({ features, labels }) => first.add(flat(features), labels));
+      geometry = classGeometry(first);
+      second = new SecondPassAccumulator(geometry, {}, { route: chooseNc1Route(numClasses, geometry.means.size(1)) });
+      forEachBatch(source, ({ features, labels }) => second!.add(flat(features), labels));
+      return { name, depth, ...layerMeasures(geometry, second, numClasses) };
+    } finally {
+      first.dispose();
+      second?.dispose();
+      if (geometry) disposeGeometry(geometry);
+    }
+  });
 }
 
 function resolveLayers(model: Module, names: string[] | undefined): Layer[] {

@@ -1,13 +1,14 @@
 import { cat, full, keep, stack, type Tensor, tensor, tidy, zeros } from '../torch/index.js';
 import { checkBatch } from './batch-check.js';
-import { type ClassGeometry, squaredMeanDistances } from './class-geometry.js';
+import { type ClassGeometry } from './class-geometry.js';
 import { normalisedMargins } from './decisions/margins.js';
-import { nearestClassCentre } from './decisions/nearest-class-centre.js';
 import { scratch } from './scratch.js';
-import { OneHotRows, rowChunks } from './small-temporaries.js';
+import { rowChunks } from './small-temporaries.js';
 import { CollapseError } from './errors.js';
 import type { ShardReducer } from './shard-reducer.js';
 import { type LinearClassifier } from './measures/least-squares-classifier.js';
+import { type Nc1Route } from './measures/nc1-routes.js';
+import { addUpperGram, symmetricFromUpper } from './symmetric-update.js';
 
 export interface SecondPassClassifiers {
   /** The network's last layer (float64, on the geometry's device): train_error, margins, ncc_mismatch. */
@@ -16,9 +17,22 @@ export interface SecondPassClassifiers {
   leastSquares?: LinearClassifier;
 }
 
+export interface SecondPassOptions {
+  /**
+   * What nc1 needs from this pass: 'classes' accumulates sum_i (Mt d_i)(Mt d_i)^T (C x C);
+   * 'features' accumulates sum_i d_i d_i^T (p x p) unless `withinKnown` (the first pass has it).
+   */
+  route?: Nc1Route;
+  withinKnown?: boolean;
+  /** Sorted sample indices (in the order the pass sees them) whose decisions are counted; all when absent. */
+  decisionRows?: Float64Array;
+}
+
 /** What the second pass has counted (sums over samples, so shards add up). */
 export interface SecondPassTotals {
   count: number;
+  /** Samples whose decisions were counted (N, or the decision subset). */
+  decided: number;
   /** Samples whose nearest class centre is their own class. */
   nccCorrect: number;
   /** Samples where the network's decision differs from the nearest class centre (needs the network). */
@@ -35,102 +49,136 @@ export interface SecondPassTotals {
 
 /**
  * The second pass over the data, once the class means are final: within-class deviations
- * d_i = h_i - mu_{y_i}, their projections onto the centred means (for nc1 without a p x p matrix),
- * and every per-sample decision (nearest class centre, network, least squares) with margins.
+ * d_i = h_i - mu_{y_i} (a gather of the mean rows, never a B x C one-hot product), what nc1's
+ * route needs from them, and the per-sample decisions (nearest class centre, network, least
+ * squares) with margins, on every sample or on a fixed subset (decision_samples).
  *
- * One matrix product per batch serves all of them: the deviations against the stacked
- * [Mt; W; W_LS]. The logits follow as z_i = (W mu_{y_i} + b) + W d_i, so no decision subtracts
- * two large numbers.
+ * The decisions cost B x C x p per batch, which is what a subset saves when C is large. The
+ * nearest class centre scores x_i = h_i - mu_G against the centred means: argmin_c
+ * |mt_c|^2 - 2 x_i . mt_c (the common |x_i|^2 dropped), so no C x C table is needed; centring
+ * by mu_G first keeps a large common offset from cancelling.
  *
- * State: C x C plus a few counters; the batch-sized buffers are shared scratch (scratch.ts).
+ * State: C x C ('classes' route, where C is small against p) or p x p ('features' route, unless
+ * the first pass has Sigma_W), C per-class sums, a few counters; batch buffers are shared scratch.
  */
 export class SecondPassAccumulator {
   readonly numClasses: number;
+  readonly route: Nc1Route;
   private readonly geometry: ClassGeometry;
   private readonly classifiers: SecondPassClassifiers;
-  private readonly stackedT: Tensor;
-  private readonly distances: Tensor;
-  private readonly networkOffsets: Tensor | undefined;
-  private readonly leastSquaresOffsets: Tensor | undefined;
+  private readonly centredMeansT: Tensor;
+  private readonly squaredNorms: Tensor;
+  private readonly classifierT: Tensor | undefined;
+  private readonly classifierBias: Tensor | undefined;
   private readonly weightNorm: number;
-  private readonly projected: Tensor;
+  private readonly projected: Tensor | undefined;
+  private readonly featureScatter: Tensor | undefined;
   private readonly scatterPerClass: Tensor;
-  private readonly oneHot: OneHotRows;
-  /** [nccCorrect, nccMismatch, networkErrors, marginSum, leastSquaresAgreements]. */
+  /** [nccCorrect, nccMismatch, networkErrors, marginSum, leastSquaresAgreements, decided]. */
   private readonly tallies: Tensor;
   private readonly lowestMargin: Tensor;
+  private readonly decisionRows: Float64Array | undefined;
+  private nextDecision = 0;
   private rows = 0;
 
-  constructor(geometry: ClassGeometry, classifiers: SecondPassClassifiers = {}) {
+  constructor(geometry: ClassGeometry, classifiers: SecondPassClassifiers = {}, options: SecondPassOptions = {}) {
     this.geometry = geometry;
     this.classifiers = classifiers;
     this.numClasses = geometry.numClasses;
+    this.route = options.route ?? 'classes';
+    this.decisionRows = options.decisionRows;
     const C = this.numClasses;
+    const p = geometry.means.size(1);
     const device = geometry.means.device;
-    const blocks = [geometry.centredMeans, classifiers.network?.weight, classifiers.leastSquares?.weight].filter((t): t is Tensor => t !== undefined);
-    this.stackedT = keep(tidy(() => cat(blocks, 0).T.contiguous()));
-    this.distances = keep(tensor(squaredMeanDistances(geometry.gramValues, C), { dtype: 'float64', shape: [C, C], device }));
-    const offsets = (classifier: LinearClassifier | undefined) =>
-      classifier === undefined ? undefined : keep(tidy(() => geometry.means.mm(classifier.weight.T).add(classifier.bias)));
-    this.networkOffsets = offsets(classifiers.network);
-    this.leastSquaresOffsets = offsets(classifiers.leastSquares);
+    this.centredMeansT = keep(tidy(() => geometry.centredMeans.T.contiguous()));
+    this.squaredNorms = keep(tensor(geometry.squaredNorms, { dtype: 'float64', device }));
+    const linear = [classifiers.network, classifiers.leastSquares].filter((c): c is LinearClassifier => c !== undefined);
+    this.classifierT = linear.length > 0 ? keep(tidy(() => cat(linear.map((c) => c.weight), 0).T.contiguous())) : undefined;
+    this.classifierBias = linear.length > 0 ? keep(tidy(() => cat(linear.map((c) => c.bias), 0))) : undefined;
     this.weightNorm = classifiers.network ? tidy(() => classifiers.network!.weight.norm().item()) : 1;
     if (classifiers.network && !(this.weightNorm > 0)) throw new CollapseError('the classifier weight is zero, so the margins are undefined');
-    this.oneHot = new OneHotRows(C);
-    this.projected = keep(zeros([C, C], { dtype: 'float64', device }));
+    this.projected = this.route === 'classes' ? keep(zeros([C, C], { dtype: 'float64', device })) : undefined;
+    this.featureScatter = this.route === 'features' && !options.withinKnown ? keep(zeros([p, p], { dtype: 'float64', device })) : undefined;
     this.scatterPerClass = keep(zeros([C], { dtype: 'float64', device }));
-    this.tallies = keep(zeros([5], { dtype: 'float64', device }));
+    this.tallies = keep(zeros([6], { dtype: 'float64', device }));
     this.lowestMargin = keep(full([1], Number.POSITIVE_INFINITY, { dtype: 'float64', device }));
   }
 
   add(features: Tensor, labels: Tensor): void {
     const C = this.numClasses;
     tidy(() => {
-      const y = checkBatch(features, labels, C, this.geometry.means.size(1));
+      const p = this.geometry.means.size(1);
+      const y = checkBatch(features, labels, C, p);
       const rows = features.size(0);
       if (rows === 0) return;
-      const { deviations, products } = this.buffers(rows);
-      this.oneHot.subtract(deviations.copy_(features), this.geometry.means, y);
-      products.addmm_(deviations, this.stackedT, 0, 1);
-      const projections = products.narrow(1, 0, C);
-      this.projected.addmm_(projections.T, projections);
-      this.scatterPerClass.add_(zeros([C], { dtype: 'float64', device: y.device }).indexAdd(0, y, deviations.mul_(deviations).sum(1)));
-      // Decisions in row chunks, so that no B x C temporary is large (see small-temporaries.ts);
-      // counted on the tensor side and read once at the end (see checkBatch).
-      for (const [start, length] of rowChunks(rows, 8 * C)) {
-        this.decide(products.narrow(0, start, length), y.narrow(0, start, length));
+      const device = this.geometry.means.device;
+      const deviations = scratch('features', [rows, p], device).copy_(features);
+      deviations.sub_(this.geometry.means.indexSelectInto(scratch('gathered', [rows, p], device), 0, y));
+      if (this.projected) {
+        for (const [start, length] of rowChunks(rows, 8 * C)) {
+          const projections = deviations.narrow(0, start, length).mm(this.centredMeansT);
+          this.projected.addmm_(projections.T, projections);
+        }
+      }
+      if (this.featureScatter) addUpperGram(this.featureScatter, deviations);
+      this.scatterPerClass.indexAdd_(0, y, deviations.mul_(deviations).sum(1));
+      const picked = this.decisionIndices(rows);
+      if (picked === undefined) {
+        // Decisions in row chunks, so that no B x C temporary is large (see small-temporaries.ts).
+        for (const [start, length] of rowChunks(rows, 8 * C * 3)) this.decide(features.narrow(0, start, length), y.narrow(0, start, length));
+      } else if (picked.length > 0) {
+        const index = tensor(picked, { dtype: 'int64', device });
+        for (const [start, length] of rowChunks(picked.length, 8 * C * 3)) {
+          const chosen = index.narrow(0, start, length);
+          this.decide(features.indexSelect(0, chosen), y.indexSelect(0, chosen));
+        }
       }
       this.rows += rows;
     });
   }
 
-  private decide(products: Tensor, y: Tensor): void {
-    const C = this.numClasses;
-    const projections = products.narrow(1, 0, C);
-    const ncc = nearestClassCentre(projections, y, this.distances);
+  /** The rows of this batch in the decision subset (undefined: every row). */
+  private decisionIndices(rows: number): Float64Array | undefined {
+    const subset = this.decisionRows;
+    if (subset === undefined) return undefined;
+    const first = this.nextDecision;
+    let end = first;
+    while (end < subset.length && subset[end]! < this.rows + rows) end++;
+    this.nextDecision = end;
+    return Float64Array.from(subset.subarray(first, end), (i) => i - this.rows);
+  }
+
+  private decide(features: Tensor, y: Tensor): void {
+    const h = features.to('float64');
+    const centred = h.sub(this.geometry.globalMean);
+    // argmin_c |x - mt_c|^2 = argmin_c |mt_c|^2 - 2 x . mt_c
+    const ncc = this.squaredNorms.unsqueeze(0).sub(centred.mm(this.centredMeansT).mul(2)).argmin(1);
     const tallies = [ncc.eq(y).sum()];
     if (this.classifiers.network) {
-      const logits = products.narrow(1, C, C).add(this.networkOffsets!.indexSelect(0, y));
+      const C = this.numClasses;
+      const logitsAll = h.mm(this.classifierT!).add(this.classifierBias!);
+      const logits = logitsAll.narrow(1, 0, C);
       const decision = logits.argmax(1);
       const margins = normalisedMargins(logits, y, this.weightNorm);
       tallies.push(decision.ne(ncc).sum(), decision.ne(y).sum(), margins.sum());
       this.lowestMargin.copy_(this.lowestMargin.minimum(margins.min()));
-      if (this.classifiers.leastSquares) {
-        const leastSquares = products.narrow(1, 2 * C, C).add(this.leastSquaresOffsets!.indexSelect(0, y));
-        tallies.push(leastSquares.argmax(1).eq(decision).sum());
-      }
+      if (this.classifiers.leastSquares) tallies.push(logitsAll.narrow(1, C, C).argmax(1).eq(decision).sum());
+      else tallies.push(zeros([], { dtype: 'int64', device: y.device }));
+    } else {
+      for (let i = 0; i < 4; i++) tallies.push(zeros([], { dtype: 'int64', device: y.device }));
     }
-    this.tallies.narrow(0, 0, tallies.length).add_(stack(tallies.map((t) => t.to('float64'))));
+    tallies.push(full([], y.size(0), { dtype: 'float64', device: y.device }));
+    this.tallies.add_(stack(tallies.map((t) => t.to('float64'))));
   }
 
   /** Adds another second pass over a disjoint shard, built on the same class means. */
   merge(other: SecondPassAccumulator): void {
     if (other.numClasses !== this.numClasses) throw new CollapseError(`cannot merge second passes of ${other.numClasses} and ${this.numClasses} classes`);
+    if (other.route !== this.route || (other.featureScatter === undefined) !== (this.featureScatter === undefined)) throw new CollapseError('cannot merge second passes of different nc1 routes');
     tidy(() => {
-      this.projected.add_(other.projected.to(this.projected.device));
+      this.projected?.add_(other.projected!.to(this.projected.device));
+      this.featureScatter?.add_(other.featureScatter!.to(this.featureScatter.device));
       this.scatterPerClass.add_(other.scatterPerClass.to(this.scatterPerClass.device));
-    });
-    tidy(() => {
       this.tallies.add_(other.tallies.to(this.tallies.device));
       this.lowestMargin.copy_(this.lowestMargin.minimum(other.lowestMargin.to(this.lowestMargin.device)));
     });
@@ -139,7 +187,7 @@ export class SecondPassAccumulator {
 
   /** Merges the second passes of every shard (see ShardReducer), built on the same class means. */
   reduceShards(reduce: ShardReducer): void {
-    for (const t of [this.projected, this.scatterPerClass, this.tallies]) reduce.sum(t);
+    for (const t of [this.projected, this.featureScatter, this.scatterPerClass, this.tallies]) if (t) reduce.sum(t);
     reduce.min(this.lowestMargin);
     const rows = tensor([this.rows], { dtype: 'float64' });
     try {
@@ -150,16 +198,24 @@ export class SecondPassAccumulator {
     }
   }
 
-  /** sum_i (Mt d_i)(Mt d_i)^T, C x C (the accumulator's own tensor: read, do not change). */
+  /** sum_i (Mt d_i)(Mt d_i)^T, C x C ('classes' route; the accumulator's own tensor: read, do not change). */
   get projectedScatter(): Tensor {
+    if (this.projected === undefined) throw new CollapseError("the projected scatter belongs to nc1's 'classes' route");
     return this.projected;
+  }
+
+  /** Sigma_W = (1/N) sum_i d_i d_i^T, p x p ('features' route without a first-pass Sigma_W; a new tensor). */
+  withinCovariance(): Tensor {
+    if (this.featureScatter === undefined) throw new CollapseError("the second pass's within-class covariance belongs to nc1's 'features' route");
+    return tidy(() => symmetricFromUpper(this.featureScatter!).div(this.rows));
   }
 
   result(): SecondPassTotals {
     const [tallies, lowest, classScatter] = tidy(() => [this.tallies, this.lowestMargin, this.scatterPerClass].map((t) => t.to('cpu').data() as Float64Array));
-    const [nccCorrect, nccMismatch, networkErrors, marginSum, leastSquaresAgreements] = this.classifiers.network ? tallies! : [tallies![0]!, 0, 0, 0, 0];
+    const [nccCorrect, nccMismatch, networkErrors, marginSum, leastSquaresAgreements, decided] = tallies!;
     return {
       count: this.rows,
+      decided: decided!,
       nccCorrect: nccCorrect!,
       nccMismatch: nccMismatch!,
       networkErrors: networkErrors!,
@@ -171,16 +227,6 @@ export class SecondPassAccumulator {
   }
 
   dispose(): void {
-    for (const t of [this.stackedT, this.distances, this.networkOffsets, this.leastSquaresOffsets, this.projected, this.scatterPerClass, this.tallies, this.lowestMargin]) t?.dispose();
-    this.oneHot.dispose();
-  }
-
-  /** The deviations and their products with [Mt; W; W_LS] (shared scratch buffers). */
-  private buffers(rows: number): { deviations: Tensor; products: Tensor } {
-    const device = this.geometry.means.device;
-    return {
-      deviations: scratch('features', [rows, this.geometry.means.size(1)], device),
-      products: scratch('products', [rows, this.stackedT.size(1)], device),
-    };
+    for (const t of [this.centredMeansT, this.squaredNorms, this.classifierT, this.classifierBias, this.projected, this.featureScatter, this.scatterPerClass, this.tallies, this.lowestMargin]) t?.dispose();
   }
 }

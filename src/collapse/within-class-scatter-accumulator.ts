@@ -3,9 +3,8 @@ import { checkBatch } from './batch-check.js';
 import { type ClassMeanSource, requireEveryClass } from './class-mean-accumulator.js';
 import { readClassCounts } from './class-counts.js';
 import { CollapseError, requireClassCount } from './errors.js';
-import { requireFiniteRows } from './finite.js';
+import { nonFiniteRows, requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
-import { OneHotRows } from './small-temporaries.js';
 import type { ShardReducer } from './shard-reducer.js';
 import { addUpperGram, symmetricFromUpper } from './symmetric-update.js';
 
@@ -28,12 +27,10 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
   private shiftedSums: Tensor | undefined;
   private classCounts: Tensor | undefined;
   private scatter: Tensor | undefined;
-  private readonly oneHot: OneHotRows;
 
   constructor(numClasses: number) {
     requireClassCount(numClasses);
     this.numClasses = numClasses;
-    this.oneHot = new OneHotRows(numClasses);
   }
 
   get dim(): number | undefined {
@@ -56,17 +53,22 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
       const state = this.ensureState(features.size(1), features.device);
       const x = scratch('features', [rows, features.size(1)], features.device).copy_(features);
       const batchCounts = y.bincount(this.numClasses).to('float64');
-      const fresh = batchCounts.gt(0).logicalAnd(state.counts.eq(0)).unsqueeze(1);
+      const fresh = batchCounts.gt(0).logicalAnd(state.counts.eq(0));
       if (fresh.any().item()) {
-        // A class seen for the first time is shifted by its mean in this batch.
-        const batchSums = zeros(state.shift.shape, { dtype: 'float64', device: x.device });
-        this.oneHot.addTo(batchSums, x, y);
-        state.shift.copy_(where(fresh, batchSums.div(batchCounts.clamp(1).unsqueeze(1)), state.shift));
-        // A non-finite shift would spread through the one-hot products to every class: name it now.
-        requireFiniteRows(state.shift, (bad) => `the features of class${bad.length > 1 ? 'es' : ''} ${bad.join(', ')} contain NaN or infinite values`);
+        // A class seen for the first time is shifted by its mean in this batch: its rows, weighted
+        // by 1 / (its count in the batch), added into its (zero) shift row; other rows weigh 0.
+        const weights = fresh.to('float64').div(batchCounts.clamp(1)).indexSelect(0, y).unsqueeze(1);
+        const contributions = scratch('gathered', [rows, features.size(1)], x.device).copy_(x).mul_(weights);
+        // A non-finite shift would spread to every later sum of its class: name the classes now.
+        if (!contributions.isfinite().all().item()) {
+          const labels = y.to('cpu').toArray();
+          const bad = [...new Set(nonFiniteRows(contributions).map((row) => labels[row]!))].sort((a, b) => a - b).slice(0, 20);
+          throw new CollapseError(`the features of class${bad.length > 1 ? 'es' : ''} ${bad.join(', ')} contain NaN or infinite values`);
+        }
+        state.shift.indexAdd_(0, y, contributions);
       }
-      this.oneHot.subtract(x, state.shift, y);
-      this.oneHot.addTo(state.shiftedSums, x, y);
+      x.sub_(state.shift.indexSelectInto(scratch('gathered', [rows, features.size(1)], x.device), 0, y));
+      state.shiftedSums.indexAdd_(0, y, x);
       state.counts.add_(batchCounts);
       addUpperGram(state.scatter, x);
     });
@@ -148,7 +150,6 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
 
   dispose(): void {
     for (const t of [this.shift, this.shiftedSums, this.classCounts, this.scatter]) t?.dispose();
-    this.oneHot.dispose();
     this.shift = this.shiftedSums = this.classCounts = this.scatter = undefined;
   }
 

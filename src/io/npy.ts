@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DatasetError } from '../errors.js';
 import { readDataFile } from './files.js';
+import { float16ToFloat32 } from './half-precision.js';
 
 /**
  * NumPy's .npy format: the magic "\x93NUMPY", a major and minor version byte, a header length
@@ -88,7 +89,7 @@ const BYTES_PER_ELEMENT: Record<NpyDtype, number> = {
   bool: 1,
 };
 
-interface NpyHeader {
+export interface NpyHeader {
   descr: string;
   fortranOrder: boolean;
   shape: number[];
@@ -125,7 +126,8 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   }
   // Version 3.0 only differs in allowing UTF-8 in the header (for structured field names).
   const headerText = Buffer.from(bytes.subarray(headerStart, dataStart)).toString(major === 3 ? 'utf8' : 'latin1');
-  const header = parseHeader(headerText, source);
+  const header = parseNpyHeader(headerText, source);
+  if (header.descr === '<f2') return parseFloat16(bytes, dataStart, header, source);
   const dtype = DESCR_TO_DTYPE[header.descr];
   if (dtype === undefined) throw new DatasetError(source, unsupportedDescr(header.descr));
   const count = header.shape.reduce((a, b) => a * b, 1);
@@ -145,6 +147,19 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   return { dtype, shape: header.shape, data };
 }
 
+/** float16 ('<f2', what language models emit) widened exactly to float32. */
+function parseFloat16(bytes: Uint8Array, dataStart: number, header: NpyHeader, source: string): NpyArray {
+  const count = header.shape.reduce((a, b) => a * b, 1);
+  if (bytes.length - dataStart < count * 2) {
+    throw new DatasetError(source, `truncated: header says float16 of shape (${header.shape.join(', ')}) (${count * 2} bytes of data) but the file has ${bytes.length - dataStart}`);
+  }
+  const bits = new Uint16Array(bytes.slice(dataStart, dataStart + count * 2).buffer, 0, count);
+  let data: NpyData = new Float32Array(count);
+  float16ToFloat32(bits, data);
+  if (header.fortranOrder && header.shape.length > 1) data = fortranToC(data, header.shape, 'float32');
+  return { dtype: 'float32', shape: header.shape, data };
+}
+
 function unsupportedDescr(descr: string): string {
   if (descr.startsWith('[')) return `structured dtype ${descr} is not supported, expected a plain numeric dtype such as '<f4'`;
   if (descr.startsWith('>')) return `dtype '${descr}' is big-endian, expected little-endian ('<${descr.slice(1)}')`;
@@ -156,7 +171,7 @@ function unsupportedDescr(descr: string): string {
  * Reads the header dict. It is a Python literal, not JSON, and NumPy has written it with small
  * variations over the years (key order, trailing comma, spacing), so each key is found on its own.
  */
-function parseHeader(text: string, source: string): NpyHeader {
+export function parseNpyHeader(text: string, source: string): NpyHeader {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) {
     throw new DatasetError(source, `header ${JSON.stringify(trimmed.slice(0, 80))} is not a dict, expected {'descr': ..., 'fortran_order': ..., 'shape': ...}`);

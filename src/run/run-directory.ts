@@ -90,6 +90,23 @@ export class RunDirectory {
     return readJsonLines(this.metricsFile, epochRecordSchema);
   }
 
+  readGeometry(): EpochRecord[] {
+    return readJsonLines(this.geometryFile, epochRecordSchema);
+  }
+
+  /**
+   * Replaces metrics.jsonl atomically (a reader sees the old file or the new one): for a writer
+   * that measured an epoch out of order and keeps the lines in increasing epoch.
+   */
+  rewriteMetrics(records: EpochRecord[]): void {
+    atomicWriteFile(this.metricsFile, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  /** Replaces geometry.jsonl atomically (see rewriteMetrics). */
+  rewriteGeometry(records: EpochRecord[]): void {
+    atomicWriteFile(this.geometryFile, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
   /**
    * Drops the lines of epochs after `epoch` (measured after the checkpoint a resume starts from),
    * so that a resumed run writes them again exactly once.

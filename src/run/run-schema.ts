@@ -18,6 +18,22 @@ export const runConfigSchema = z.looseObject({
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
 /**
+ * config.json's `source` for a run measured by `ncollapse track` from another framework's feature
+ * dumps (docs/track.md): where the dumps are, and the feature dimension every dump must keep.
+ * A run trained by ncollapse has no `source`.
+ */
+export const trackedSourceSchema = z.looseObject({
+  kind: z.literal('tracked'),
+  dir: z.string(),
+  featureDim: z.number().int().positive(),
+});
+export type TrackedSource = z.infer<typeof trackedSourceSchema>;
+
+/** config.json of a tracked run, as `track` reads it back when it is started again. */
+export const trackedConfigSchema = runConfigSchema.extend({ source: trackedSourceSchema });
+export type TrackedConfig = z.infer<typeof trackedConfigSchema>;
+
+/**
  * config.json as analyze --checkpoint reads it: what rebuilds the run's model and data. The
  * training schedule is not needed, and a hand-written run may leave out the optional keys.
  */

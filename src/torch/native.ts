@@ -131,6 +131,8 @@ export interface NativeTorch {
   indexSelect(t: Handle, dim: Int, index: Handle): Handle;
   gather(t: Handle, dim: Int, index: Handle): Handle;
   indexAdd(t: Handle, dim: Int, index: Handle, source: Handle): Handle;
+  indexAdd_(t: Handle, dim: Int, index: Handle, source: Handle): void;
+  indexSelectOut(out: Handle, t: Handle, dim: Int, index: Handle): void;
   maskedSelect(t: Handle, mask: Handle): Handle;
   cat(tensors: Handle[], dim: Int): Handle;
   stack(tensors: Handle[], dim: Int): Handle;

@@ -368,6 +368,16 @@ export class Tensor implements Disposable {
   indexAdd(dim: number, index: Tensor, source: Tensor): Tensor {
     return new Tensor(native.indexAdd(this.handle, dim, index.handle, source.handle));
   }
+  /** Adds source's slices at `index` along dim, in place. */
+  indexAdd_(dim: number, index: Tensor, source: Tensor): this {
+    native.indexAdd_(this.handle, dim, index.handle, source.handle);
+    return this;
+  }
+  /** Writes this.indexSelect(dim, index) into `out` (which must have the result's shape and dtype). */
+  indexSelectInto(out: Tensor, dim: number, index: Tensor): Tensor {
+    native.indexSelectOut(out.handle, this.handle, dim, index.handle);
+    return out;
+  }
   maskedSelect(mask: Tensor): Tensor {
     return new Tensor(native.maskedSelect(this.handle, mask.handle));
   }

@@ -22,12 +22,13 @@ const ALLOWED: Record<string, string[]> = {
   distributed: ['torch', 'collapse'],
   train: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'robustness', 'distributed'],
   analyze: ['torch', 'io', 'nn', 'collapse', 'data', 'run', 'train', 'robustness'],
+  track: ['torch', 'io', 'collapse', 'run', 'analyze', 'train'],
   report: ['io', 'run'],
   options: ['train'],
   sweep: ['io', 'run', 'data', 'train', 'options', 'report'],
   serve: ['io', 'run', 'report', 'sweep'],
   robustness: ['torch', 'nn', 'data'],
-  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness', 'distributed', 'options', 'sweep'],
+  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness', 'distributed', 'options', 'sweep', 'track'],
 };
 
 const imports = sourceImports(SRC);

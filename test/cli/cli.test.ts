@@ -6,7 +6,7 @@ import { summaryTable } from '../../src/cli/demo.js';
 import { runCli } from '../train/cli-run.js';
 
 test('every command answers --help', async () => {
-  for (const command of ['train', 'demo', 'analyze', 'report', 'serve']) {
+  for (const command of ['train', 'demo', 'analyze', 'report', 'serve', 'track']) {
     const result = await runCli([command, '--help']);
     assert.equal(result.code, 0, `${command} --help: ${result.stderr}`);
     assert.match(result.stdout, new RegExp(`Usage: ncollapse ${command}`));
