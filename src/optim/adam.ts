@@ -179,7 +179,7 @@ class AdamFamily implements Optimizer {
     }
     const groups = saved.paramGroups.map((group, i) => {
       const own = this.paramGroups[i]!;
-      const hyper = readHyperParameters(group as Partial<Record<string, unknown>>, (problem) => fail(`parameter group ${i}: ${problem} (is this state from another optimiser?)`));
+      const hyper = readHyperParameters(group as unknown as Partial<Record<string, unknown>>, (problem) => fail(`parameter group ${i}: ${problem} (is this state from another optimiser?)`));
       if (!Array.isArray(group.params) || group.params.length !== own.params.length) {
         fail(`parameter group ${i} has ${String(group.params?.length)} parameters in the state, ${own.params.length} in the optimiser`);
       }
