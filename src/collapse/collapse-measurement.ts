@@ -10,6 +10,7 @@ import { equinorm } from './measures/equinorm.js';
 import { etfError } from './measures/etf-error.js';
 import { type LinearClassifier, totalCovariance, webbLoweClassifier } from './measures/least-squares-classifier.js';
 import { maxangle } from './measures/maxangle.js';
+import { checkMinorityClasses, minorityCosines } from './measures/minority-cosines.js';
 import { mseDecomposition } from './measures/mse-decomposition.js';
 import { nc1 } from './measures/nc1.js';
 import { normsFromGram, pairCosines } from './measures/pair-cosines.js';
@@ -37,6 +38,8 @@ export interface CollapseOptions {
   weightDecay?: number;
   /** Default 'full'. */
   covariance?: CovarianceMode;
+  /** Class indices of the minority classes (imbalanced data): adds minority_cos_* and majority_cos_*. */
+  minorityClasses?: readonly number[];
   /** The source is one shard of the data: measureCollapse merges every shard's passes with this. */
   shards?: ShardReducer;
 }
@@ -76,6 +79,7 @@ export class CollapseMeasurement {
       if (options.weight === undefined) throw new CollapseError('the MSE decomposition (weight decay given) needs the classifier weight');
       if (this.covariance !== 'full') throw new CollapseError("the MSE decomposition (weight decay given) needs covariance: 'full'");
     }
+    if (options.minorityClasses !== undefined) checkMinorityClasses(options.minorityClasses, options.numClasses);
     if (options.bias !== undefined && options.weight === undefined) throw new CollapseError('a classifier bias was given without its weight');
     // 'full' takes the class means from the scatter accumulator, which has them anyway.
     this.scatter = this.covariance === 'full' ? new WithinClassScatterAccumulator(options.numClasses) : undefined;
@@ -159,6 +163,12 @@ export class CollapseMeasurement {
       etf_error_means: etfError(gram, C),
       ncc_accuracy: totals.nccCorrect / N,
     };
+    const minority = this.options.minorityClasses;
+    if (minority !== undefined && minority.length > 0) {
+      const means = minorityCosines(gram, C, minority);
+      if (means.minority !== undefined) metrics.minority_cos_means = means.minority;
+      if (means.majority !== undefined) metrics.majority_cos_means = means.majority;
+    }
     const network = this.network;
     if (network) {
       const weightGram = tidy(() => network.weight.mm(network.weight.T).to('cpu').data() as Float64Array);
@@ -174,6 +184,11 @@ export class CollapseMeasurement {
         margin_min: totals.marginMin,
         margin_mean: totals.marginSum / N,
       });
+      if (minority !== undefined && minority.length > 0) {
+        const classifier = minorityCosines(weightGram, C, minority);
+        if (classifier.minority !== undefined) metrics.minority_cos_classifier = classifier.minority;
+        if (classifier.majority !== undefined) metrics.majority_cos_classifier = classifier.majority;
+      }
       if (this.leastSquares) {
         metrics.webb_lowe_distance = webbLoweDistance(network.weight, this.leastSquares.weight);
         metrics.webb_lowe_agreement = totals.leastSquaresAgreements / N;
