@@ -58,16 +58,15 @@ export const COLLAPSE_METRIC_KEYS = [
   'lnc1',
   'lnc23',
   'lperp',
-  'minority_cos_classifier',
-  'minority_cos_means',
-  'majority_cos_classifier',
-  'majority_cos_means',
 ] as const satisfies readonly (keyof CollapseMetrics)[];
+
+/** METRICS.md's "Imbalanced classes" keys, present only when minority classes are named (after the others). */
+export const MINORITY_METRIC_KEYS = ['minority_cos_classifier', 'minority_cos_means', 'majority_cos_classifier', 'majority_cos_means'] as const satisfies readonly (keyof CollapseMetrics)[];
 
 /** The metrics as a plain object with the keys in METRICS.md's order (absent ones left out). */
 export function orderedMetrics(metrics: CollapseMetrics): Record<string, number> {
   const ordered: Record<string, number> = {};
-  for (const key of COLLAPSE_METRIC_KEYS) {
+  for (const key of [...COLLAPSE_METRIC_KEYS, ...MINORITY_METRIC_KEYS]) {
     const value = metrics[key];
     if (value !== undefined) ordered[key] = value;
   }
