@@ -54,6 +54,10 @@ function crossProblems(config: TrainConfig): { key: SettingKey; problem: string 
   }
   const lateMeasure = /^\d/.test(config.measure) ? config.measure.split(',').map(Number).find((e) => e > config.epochs) : undefined;
   if (lateMeasure !== undefined) problems.push({ key: 'measure', problem: `epoch ${lateMeasure} is beyond the run's ${config.epochs} epochs` });
+  if (config.labelSmoothing > 0 && config.loss !== 'ce') problems.push({ key: 'labelSmoothing', problem: `label smoothing belongs to the cross-entropy (--loss ce), not to --loss ${config.loss}` });
+  if (config.imbalance !== null && (config.dataset === 'ufm' || config.model === 'ufm')) {
+    problems.push({ key: 'imbalance', problem: 'the unconstrained-features model has no dataset to subsample' });
+  }
   if (config.pad) {
     const padProblem = padCannotApply(config.dataset, config.model);
     if (padProblem) problems.push({ key: 'pad', problem: padProblem });
@@ -74,6 +78,9 @@ function padCannotApply(dataset: string, model: string): string | undefined {
 /** The settings with every default made explicit, as written to config.json. */
 export interface ResolvedConfig extends TrainConfig {
   lr: number;
+  /** With --imbalance: the training examples kept of each class, and the minority classes (the metrics' minority_cos_*). */
+  classCounts?: number[];
+  minorityClasses?: number[];
   lrMilestones: number[];
   measureEpochs: number[];
   numClasses: number;

@@ -1,6 +1,7 @@
 import * as torch from '../torch/index.js';
-import { defaultMilestones, DEFAULT_LR, type ResolvedConfig, type TrainConfig } from './config.js';
+import { defaultMilestones, type ResolvedConfig, type TrainConfig } from './config.js';
 import type { RunModelAndData } from './run-model-and-data.js';
+import { defaultLr } from './default-lr.js';
 import { measureEpochs } from './schedule.js';
 
 export const NCOLLAPSE_VERSION = '0.1.0';
@@ -13,7 +14,7 @@ export function resolveConfig(settings: TrainConfig, device: string, built: RunM
     model: isUfm ? 'ufm' : settings.model,
     dataset: isUfm ? 'ufm' : settings.dataset,
     device,
-    lr: settings.lr ?? DEFAULT_LR[settings.loss],
+    lr: settings.lr ?? defaultLr(settings.optimizer, settings.loss),
     lrMilestones: settings.lrMilestones ?? defaultMilestones(settings.epochs),
     measureEpochs: measureEpochs(settings.measure, settings.epochs),
     numClasses,
@@ -26,5 +27,6 @@ export function resolveConfig(settings: TrainConfig, device: string, built: RunM
     libtorchVersion: torch.libtorchVersion(),
     ncollapseVersion: NCOLLAPSE_VERSION,
     createdAt: new Date().toISOString(),
+    ...(built.imbalance ? { classCounts: built.imbalance.counts, minorityClasses: built.imbalance.minority } : {}),
   };
 }

@@ -52,7 +52,7 @@ export async function trainEpoch(context: EpochContext, epoch: number, skip: num
       const { loss, hits } = torch.tidy(() => {
         const batch = gatherBatch(train, batches[b]!);
         const logits = model.call(batch.inputs);
-        const lossTensor = trainingLoss(config.loss, logits, batch.labels);
+        const lossTensor = trainingLoss(config, logits, batch.labels);
         optimizer.zeroGrad();
         lossTensor.backward();
         dp?.averageGradients(model.parameters());

@@ -1,12 +1,14 @@
 import { releaseScratch } from '../collapse/index.js';
 import { UsageError } from '../errors.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
-import { MultiStepLR, SGD } from '../optim/index.js';
+import { MultiStepLR, type Optimizer } from '../optim/index.js';
 import * as torch from '../torch/index.js';
 import type { TrainingParts } from './checkpoint-state.js';
 import type { ResolvedConfig, TrainConfig } from './config.js';
 import { disposeSplit, type TensorSplit } from './data-tensors.js';
+import { fixClassifierToEtf, trainableParameters } from './etf-classifier.js';
 import { resolveConfig } from './resolve-config.js';
+import { createRunOptimizer } from './run-optimizer.js';
 import { buildRunModelAndData, type RunModelAndData } from './run-model-and-data.js';
 import { TrainingSetupError } from './training-setup-error.js';
 
@@ -21,7 +23,7 @@ export class TrainingSession {
     readonly train: TensorSplit,
     readonly test: TensorSplit | undefined,
     readonly model: ClassifierModel,
-    readonly optimizer: SGD,
+    readonly optimizer: Optimizer,
     readonly scheduler: MultiStepLR,
     /** Complete batches per epoch (an incomplete last batch is skipped). */
     readonly batchesPerEpoch: number,
@@ -33,14 +35,17 @@ export class TrainingSession {
     const isUfmRun = settings.dataset === 'ufm' || settings.model === 'ufm';
     if (isUfmRun && settings.robustness !== null) throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
     const built = buildRunModelAndData(settings, device);
-    let optimizer: SGD | undefined;
+    let optimizer: Optimizer | undefined;
     try {
       const config = resolveConfig(settings, device, built);
       const batchesPerEpoch = Math.floor(built.train.count / config.batchSize);
       if (batchesPerEpoch === 0) {
         throw new TrainingSetupError(`--batch-size ${config.batchSize} is larger than the ${built.train.count} training samples (incomplete batches are skipped)`);
       }
-      optimizer = new SGD(built.model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
+      // A fixed ETF classifier is set before the first checkpoint and is never in the optimiser;
+      // a resumed run then loads the same frame from its checkpoint with the rest of the model.
+      if (config.classifier === 'etf') fixClassifierToEtf(built.model, config.seed);
+      optimizer = createRunOptimizer(config, trainableParameters(built.model, config.classifier));
       const scheduler = new MultiStepLR(optimizer, { milestones: config.lrMilestones, gamma: config.lrGamma });
       return new TrainingSession(config, built.train, built.test, built.model, optimizer, scheduler, batchesPerEpoch);
     } catch (error) {
