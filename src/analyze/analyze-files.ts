@@ -14,6 +14,8 @@ export interface AnalyzeFilesOptions {
   weightFile?: string;
   biasFile?: string;
   wd?: number;
+  /** Minority class indices: adds minority_cos_* and majority_cos_* (with --checkpoint, default: the run's). */
+  minority?: number[];
   covariance?: CovarianceMode;
   batchSize?: number;
   checkpoint?: string;
@@ -47,7 +49,7 @@ export function analyzeFiles(file: string | undefined, options: AnalyzeFilesOpti
   if (options.wd !== undefined && arrays.weight === undefined) {
     throw new AnalysisInputError(arrays.features.file, `--wd needs the classifier weight (array '${options.weight ?? 'W'}' or --weight-file)`);
   }
-  const measured = measureAnalysisArrays(arrays, { weightDecay: options.wd, covariance: options.covariance, batchSize: options.batchSize });
+  const measured = measureAnalysisArrays(arrays, { weightDecay: options.wd, minorityClasses: options.minority, covariance: options.covariance, batchSize: options.batchSize });
   return { source: file ?? [arrays.features.file, arrays.labels.file].join(', '), ...measured };
 }
 

@@ -19,7 +19,7 @@ export interface ArrayMeasurement {
  * the one path shared by `ncollapse analyze` and the library's `analyzeArrays`, so that both give
  * the same checks and the same numbers.
  */
-export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightDecay?: number; covariance?: CovarianceMode; batchSize?: number }): ArrayMeasurement {
+export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightDecay?: number; minorityClasses?: number[]; covariance?: CovarianceMode; batchSize?: number }): ArrayMeasurement {
   const validated = validateAnalysisArrays(arrays);
   const tensors = analysisTensors(arrays, validated);
   try {
@@ -28,6 +28,7 @@ export function measureAnalysisArrays(arrays: AnalysisArrays, options: { weightD
       weight: tensors.weight,
       bias: tensors.bias,
       weightDecay: options.weightDecay,
+      minorityClasses: options.minorityClasses,
       covariance: options.covariance ?? 'full',
       batchSize: options.batchSize ?? 1024,
     });
