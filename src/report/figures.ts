@@ -4,6 +4,7 @@ import { EPOCH_FIGURES, type FigureSection } from './figure-catalog.js';
 import { geometryAt } from './geometry.js';
 import { cosineHeatmapSpec, pca2dSpec, pca3dSpec } from './geometry-specs.js';
 import { layerFigureSpec } from './layer-figure-spec.js';
+import { minorityRatioSpec } from './minority-ratio-spec.js';
 import type { RunData } from '../run/run-reader.js';
 
 /** One figure of the report or the dashboard: a Vega-Lite spec and where it belongs. */
@@ -34,6 +35,17 @@ export function epochFigures(runs: RunData[], style: RunStyle = 'run'): FigureSp
   for (const figure of EPOCH_FIGURES) {
     const spec = epochFigureSpec(figure, runs, style);
     if (spec) figures.push({ id: figure.id, title: figure.title, caption: figure.caption, section: figure.section, spec });
+  }
+  const ratio = minorityRatioSpec(runs);
+  if (ratio) {
+    figures.push({
+      id: 'minority-collapse-ratio',
+      title: 'Minority collapse against the imbalance ratio (Fang et al. 2021)',
+      caption:
+        "Each run's last measured mean pairwise cosine among minority and among majority classes, against its imbalance ratio R; the line joins the means over runs (seeds) at each R. Minority collapse: the minority classifiers' cosine rises toward 1 as R grows.",
+      section: 'extras',
+      spec: ratio,
+    });
   }
   const layers = layerFigureSpec(runs);
   if (layers) {
