@@ -1,6 +1,6 @@
 import { datasetNames } from '../data/registry.js';
 import { modelNames } from '../nn/models/model-names.js';
-import { DEFAULT_LR } from './default-lr.js';
+import { DEFAULT_ADAM_LR, DEFAULT_LR } from './default-lr.js';
 import { flag, integer, integerList, number, oneOf, type OptionValue, pattern, registered, text } from './option-values.js';
 
 /**
@@ -131,7 +131,7 @@ export const TRAIN_OPTIONS = {
     ...identity,
     flag: 'lr',
     arg: '<lr>',
-    help: `learning rate (default ${DEFAULT_LR.ce} for ce and focal, ${DEFAULT_LR.mse} for mse with sgd; ${DEFAULT_LR.adam} with adam and adamw)`,
+    help: `learning rate (default ${DEFAULT_LR.ce} for ce and focal, ${DEFAULT_LR.mse} for mse with sgd; ${DEFAULT_ADAM_LR} with adam and adamw)`,
     value: number({ min: 0, minExclusive: true, max: 1000 }),
     default: null,
   },
