@@ -22,6 +22,11 @@ export interface FigureOptions {
   epoch?: number;
   /** How the epoch figures tell runs apart (default: a colour per run). */
   runStyle?: RunStyle;
+  /**
+   * The runs of the figure against the imbalance ratio (default: the runs of the report). A sweep
+   * passes every finished run here, where its other figures show one selected run per cell.
+   */
+  ratioRuns?: RunData[];
 }
 
 /** A name safe for a file: letters, digits, '-', '_' and '.'. */
@@ -30,13 +35,13 @@ export function fileSafe(name: string): string {
 }
 
 /** Figures of metrics against epoch and of layer-wise collapse, for runs overlaid. */
-export function epochFigures(runs: RunData[], style: RunStyle = 'run'): FigureSpec[] {
+export function epochFigures(runs: RunData[], style: RunStyle = 'run', ratioRuns: RunData[] = runs): FigureSpec[] {
   const figures: FigureSpec[] = [];
   for (const figure of EPOCH_FIGURES) {
     const spec = epochFigureSpec(figure, runs, style);
     if (spec) figures.push({ id: figure.id, title: figure.title, caption: figure.caption, section: figure.section, spec });
   }
-  const ratio = minorityRatioSpec(runs);
+  const ratio = minorityRatioSpec(ratioRuns);
   if (ratio) {
     figures.push({
       id: 'minority-collapse-ratio',
@@ -92,7 +97,7 @@ export function geometryFigures(run: RunData, options: FigureOptions = {}, idSuf
 
 /** Every figure of a report: epoch figures for all runs overlaid, then the geometry of each run. */
 export function allFigures(runs: RunData[], options: FigureOptions = {}): FigureSpec[] {
-  const figures = epochFigures(runs, options.runStyle);
+  const figures = epochFigures(runs, options.runStyle, options.ratioRuns);
   const usedSuffixes = new Set<string>();
   for (const run of runs) {
     let suffix = runs.length > 1 ? `-${fileSafe(run.name)}` : '';
