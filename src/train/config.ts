@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { parseImbalance } from '../data/imbalance.js';
 import { datasetInfo, datasetNames } from '../data/registry.js';
 import { UsageError } from '../errors.js';
 import type { CheckpointConfig, RunConfig } from '../run/run-schema.js';
@@ -57,12 +58,25 @@ function crossProblems(config: TrainConfig): { key: SettingKey; problem: string 
   if (config.labelSmoothing > 0 && config.loss !== 'ce') problems.push({ key: 'labelSmoothing', problem: `label smoothing belongs to the cross-entropy (--loss ce), not to --loss ${config.loss}` });
   if (config.imbalance !== null && (config.dataset === 'ufm' || config.model === 'ufm')) {
     problems.push({ key: 'imbalance', problem: 'the unconstrained-features model has no dataset to subsample' });
+  } else if (config.imbalance !== null) {
+    const problem = imbalanceProblem(config.imbalance);
+    if (problem) problems.push({ key: 'imbalance', problem });
   }
   if (config.pad) {
     const padProblem = padCannotApply(config.dataset, config.model);
     if (padProblem) problems.push({ key: 'pad', problem: padProblem });
   }
   return problems;
+}
+
+/** What is wrong with an --imbalance spec that passed the table's pattern (R below 1), if anything. */
+function imbalanceProblem(spec: string): string | undefined {
+  try {
+    parseImbalance(spec);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^--imbalance '[^']*': /, '');
+  }
 }
 
 /** --pad zero-pads images smaller than 32x32 to 32x32: why it cannot on this data, if it cannot. */
