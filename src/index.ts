@@ -7,7 +7,7 @@
 export { analyzeArrays, type AnalyzeArraysOptions, type ArrayAnalysis, type CollapseArrays, type Labels, type Matrix } from './analyze/analyze-arrays.js';
 export { analyzeFiles, type AnalyzeFilesOptions, type AnalysisOutput } from './analyze/analyze-files.js';
 export { AnalysisInputError } from './analyze/analysis-arrays.js';
-export { type CollapseMetrics, COLLAPSE_METRIC_KEYS } from './collapse/collapse-metrics.js';
+export { type CollapseMetrics, COLLAPSE_METRIC_KEYS, MINORITY_METRIC_KEYS } from './collapse/collapse-metrics.js';
 export { type CovarianceMode } from './collapse/collapse-measurement.js';
 export { CollapseError } from './collapse/errors.js';
 export { readRun, readRuns, metricValue, isStale, RunReadError, type RunData } from './run/run-reader.js';

@@ -24,6 +24,8 @@ export interface AnalyzeCheckpointOptions {
   split?: 'train' | 'test';
   /** Default: the run's weight decay when it was trained with MSE loss (the decomposition's setting). */
   wd?: number;
+  /** Minority class indices; default: the run's (config.json's minorityClasses). */
+  minority?: number[];
   covariance?: CovarianceMode;
   layers?: boolean;
   pool?: boolean;
@@ -59,6 +61,7 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
       weight: model.classifier.weight,
       bias: model.classifier.bias,
       weightDecay,
+      minorityClasses: options.minority ?? (datasetName === config.dataset ? config.minorityClasses : undefined),
       covariance: options.covariance ?? 'full',
     });
     const layers = options.layers
@@ -94,6 +97,7 @@ export function runModelAndDataSettings(config: CheckpointConfig, dataset = conf
     width: config.width ?? null,
     depth: config.depth ?? null,
     featureDim: config.featureDim ?? null,
+    imbalance: dataset === config.dataset ? config.imbalance ?? null : null,
   };
 }
 

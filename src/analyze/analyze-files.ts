@@ -22,6 +22,8 @@ export interface AnalyzeFilesOptions {
   weightFile?: string;
   biasFile?: string;
   wd?: number;
+  /** Minority class indices: adds minority_cos_* and majority_cos_* (with --checkpoint, default: the run's). */
+  minority?: number[];
   covariance?: CovarianceMode;
   batchSize?: number;
   checkpoint?: string;
@@ -88,6 +90,7 @@ export function analyzeFiles(file: string | string[] | undefined, options: Analy
   }
   const measured = measureAnalysisArrays(arrays, {
     weightDecay: options.wd,
+    minorityClasses: options.minority,
     covariance: options.covariance,
     batchSize: options.batchSize,
     decisionSamples: options.decisionSamples,
@@ -133,6 +136,7 @@ function analyzeStreamed(files: string[], featuresFiles: string[], labelsFiles: 
       minCount: options.minCount,
       onProgress: options.onProgress,
       weightDecay: options.wd,
+      minorityClasses: options.minority,
       covariance: options.covariance,
       decisionSamples: options.decisionSamples,
       seed: options.seed,

@@ -15,6 +15,8 @@ export interface ShardAnalysisOptions extends ShardSetOptions {
   seed?: number;
   tile?: number;
   nc1Route?: Nc1Route;
+  /** Label values of the minority classes: adds minority_cos_* and majority_cos_* (a dropped class is left out). */
+  minorityClasses?: number[];
 }
 
 export interface ShardAnalysis {
@@ -49,6 +51,10 @@ export function analyzeShards(input: ShardInput, options: ShardAnalysisOptions):
       weight,
       bias,
       weightDecay: options.weightDecay,
+      minorityClasses: options.minorityClasses?.flatMap((value) => {
+        const index = set.classValues.indexOf(value);
+        return index < 0 ? [] : [index];
+      }),
       covariance: options.covariance ?? 'full',
       decisionSamples: options.decisionSamples,
       seed: options.seed,

@@ -17,6 +17,8 @@ export interface ArrayMeasurement {
 
 export interface ArrayMeasurementOptions {
   weightDecay?: number;
+  /** Class indices of the minority classes: adds minority_cos_* and majority_cos_*. */
+  minorityClasses?: number[];
   covariance?: CovarianceMode;
   batchSize?: number;
   decisionSamples?: number;
@@ -52,6 +54,7 @@ export function measureAnalysisTensors(tensors: AnalysisTensors, validated: Vali
     weight: tensors.weight,
     bias: tensors.bias,
     weightDecay: options.weightDecay,
+    minorityClasses: options.minorityClasses,
     covariance: options.covariance ?? 'full',
     batchSize: options.batchSize ?? 1024,
     decisionSamples: options.decisionSamples,

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { nonNegativeNumber, positiveInteger } from '../options/option-parsers.js';
+import { classIndexList, nonNegativeNumber, positiveInteger } from '../options/option-parsers.js';
 import type { AnalyzeFilesOptions } from '../analyze/analyze-files.js';
 
 /** What commander hands over: the engine's options, with the defaults filled in, plus --json. */
@@ -32,6 +32,10 @@ const MEANINGS: Record<string, string> = {
   lnc1: 'MSE decomposition: NC1 term',
   lnc23: 'MSE decomposition: NC2/NC3 term',
   lperp: 'MSE decomposition: distance to W_LS term',
+  minority_cos_classifier: 'mean cos between minority w_c        (-> 1 in minority collapse)',
+  minority_cos_means: 'mean cos between minority centred means',
+  majority_cos_classifier: 'mean cos between majority w_c        (ETF: -1/(C-1))',
+  majority_cos_means: 'mean cos between majority centred means',
 };
 
 export function register(program: Command): void {
@@ -48,6 +52,7 @@ export function register(program: Command): void {
     .option('--weight-file <file>', 'classifier weight as a .npy file')
     .option('--bias-file <file>', 'classifier bias as a .npy file')
     .option('--wd <decay>', 'training weight decay: adds the MSE decomposition lnc1, lnc23, lperp', nonNegativeNumber)
+    .option('--minority <list>', 'minority class indices, such as 5,6,7,8,9: adds minority_cos_* and majority_cos_* (with --checkpoint, default: the run\'s)', classIndexList)
     .addOption(new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)").choices(['full', 'projected']).default('full'))
     .option('--batch-size <n>', 'rows per accumulated batch', positiveInteger, 1024)
     .option('--min-count <k>', 'a label value with fewer than K samples is not a class (reports classes_kept, classes_dropped)', positiveInteger)

@@ -7,6 +7,7 @@ import { type CollapseMetrics } from './collapse-metrics.js';
 import { CollapseError } from './errors.js';
 import { equinorm } from './measures/equinorm.js';
 import { type LinearClassifier, totalCovariance, webbLoweClassifier } from './measures/least-squares-classifier.js';
+import { checkMinorityClasses, minorityCosines } from './measures/minority-cosines.js';
 import { mseDecomposition } from './measures/mse-decomposition.js';
 import { chooseNc1Route, type Nc1Route, nc1ByClasses, nc1ByFeatures } from './measures/nc1-routes.js';
 import { pairwiseKeys } from './measures/pairwise-tiles.js';
@@ -45,6 +46,8 @@ export interface CollapseOptions {
   nc1Route?: Nc1Route;
   /** Tile edge of the pairwise keys over the C x C Gram matrix (default 1024). */
   tile?: number;
+  /** Class indices of the minority classes (imbalanced data): adds minority_cos_* and majority_cos_*. */
+  minorityClasses?: readonly number[];
   /** The source is one shard of the data: measureCollapse merges every shard's passes with this. */
   shards?: ShardReducer;
 }
@@ -84,6 +87,7 @@ export class CollapseMeasurement {
       if (options.weight === undefined) throw new CollapseError('the MSE decomposition (weight decay given) needs the classifier weight');
       if (this.covariance !== 'full') throw new CollapseError("the MSE decomposition (weight decay given) needs covariance: 'full'");
     }
+    if (options.minorityClasses !== undefined) checkMinorityClasses(options.minorityClasses, options.numClasses);
     if (options.bias !== undefined && options.weight === undefined) throw new CollapseError('a classifier bias was given without its weight');
     // 'full' takes the class means from the scatter accumulator, which has them anyway.
     this.scatter = this.covariance === 'full' ? new WithinClassScatterAccumulator(options.numClasses) : undefined;
@@ -181,6 +185,12 @@ export class CollapseMeasurement {
       etf_error_means: means.etfError,
       ncc_accuracy: totals.nccCorrect / decided,
     };
+    const minority = this.options.minorityClasses;
+    if (minority !== undefined && minority.length > 0) {
+      const centred = minorityCosines(geometry.centredMeans, minority);
+      if (centred.minority !== undefined) metrics.minority_cos_means = centred.minority;
+      if (centred.majority !== undefined) metrics.majority_cos_means = centred.majority;
+    }
     const network = this.network;
     if (network) {
       const classifier = pairwiseKeys(network.weight, { what: (c) => `the classifier row w_${c}`, tile: this.options.tile });
@@ -196,6 +206,11 @@ export class CollapseMeasurement {
         margin_min: totals.marginMin,
         margin_mean: totals.marginSum / decided,
       });
+      if (minority !== undefined && minority.length > 0) {
+        const rows = minorityCosines(network.weight, minority);
+        if (rows.minority !== undefined) metrics.minority_cos_classifier = rows.minority;
+        if (rows.majority !== undefined) metrics.majority_cos_classifier = rows.majority;
+      }
       if (this.leastSquares) {
         metrics.webb_lowe_distance = webbLoweDistance(network.weight, this.leastSquares.weight);
         metrics.webb_lowe_agreement = totals.leastSquaresAgreements / decided;

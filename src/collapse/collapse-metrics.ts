@@ -27,6 +27,11 @@ export interface CollapseMetrics {
   lnc1?: number;
   lnc23?: number;
   lperp?: number;
+  /** With minority classes named (and two of them): Fang et al.'s minority collapse. */
+  minority_cos_classifier?: number;
+  minority_cos_means?: number;
+  majority_cos_classifier?: number;
+  majority_cos_means?: number;
 }
 
 /** Every key, in METRICS.md's order (tables and JSON print in this order). */
@@ -55,10 +60,13 @@ export const COLLAPSE_METRIC_KEYS = [
   'lperp',
 ] as const satisfies readonly (keyof CollapseMetrics)[];
 
+/** METRICS.md's "Imbalanced classes" keys, present only when minority classes are named (after the others). */
+export const MINORITY_METRIC_KEYS = ['minority_cos_classifier', 'minority_cos_means', 'majority_cos_classifier', 'majority_cos_means'] as const satisfies readonly (keyof CollapseMetrics)[];
+
 /** The metrics as a plain object with the keys in METRICS.md's order (absent ones left out). */
 export function orderedMetrics(metrics: CollapseMetrics): Record<string, number> {
   const ordered: Record<string, number> = {};
-  for (const key of COLLAPSE_METRIC_KEYS) {
+  for (const key of [...COLLAPSE_METRIC_KEYS, ...MINORITY_METRIC_KEYS]) {
     const value = metrics[key];
     if (value !== undefined) ordered[key] = value;
   }

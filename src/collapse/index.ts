@@ -6,7 +6,7 @@ export { ClassMeanAccumulator, type ClassMeanSource } from './class-mean-accumul
 export { WithinClassScatterAccumulator } from './within-class-scatter-accumulator.js';
 export { SecondPassAccumulator, type SecondPassTotals, type SecondPassClassifiers } from './second-pass-accumulator.js';
 export { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
-export { type CollapseMetrics, COLLAPSE_METRIC_KEYS, orderedMetrics } from './collapse-metrics.js';
+export { type CollapseMetrics, COLLAPSE_METRIC_KEYS, MINORITY_METRIC_KEYS, orderedMetrics } from './collapse-metrics.js';
 export { CollapseMeasurement, type CollapseOptions, type CovarianceMode } from './collapse-measurement.js';
 export { measureCollapse, measureCollapseOfArrays } from './measure-collapse.js';
 export { EIGENVALUE_CUT } from './measures/eigen-cut.js';

@@ -24,6 +24,8 @@ export interface ImageDataset {
   standardization?: { mean: Float32Array; std: Float32Array };
   /** The files the dataset was read from (empty for synthetic data). */
   sources?: string[];
+  /** With --imbalance: the training examples kept of each class, and the minority classes. */
+  imbalance?: { counts: number[]; minority: number[] };
 }
 
 export function imageSize(shape: ImageShape): number {

@@ -25,3 +25,4 @@ export * from './random.js';
 export * from './gaussian.js';
 export * from './transforms.js';
 export * from './registry.js';
+export * from './imbalance.js';

@@ -10,6 +10,7 @@ import { readSvhn, SVHN_TEST_FILE, SVHN_TRAIN_FILE } from './svhn.js';
 import { readMnistPackage } from './mnist-package.js';
 import { gaussianMixture, GAUSSIAN_DEFAULTS, type GaussianMixtureOptions } from './gaussian.js';
 import { readEmnist, emnistFileNames, EMNIST_CLASS_NAMES, type EmnistSplit } from './emnist.js';
+import { type ClassImbalance, classCountSubset, type ImbalanceSpec, imbalancedCounts, smallestClassCount } from './imbalance.js';
 import { pad as padSplit, perClass as perClassSubset, standardize as standardizeSplits } from './transforms.js';
 import {
   CIFAR10_CLASS_NAMES,
@@ -47,6 +48,12 @@ export interface LoadDatasetOptions {
   dataDir?: string;
   /** Keep the first K training examples of each class, in file order (the paper's balanced subsets). */
   perClass?: number;
+  /**
+   * Class imbalance applied to the training split after perClass (n_A = perClass, or the smallest
+   * class); the subset is drawn from imbalanceSeed (default 0). The test split stays balanced.
+   */
+  imbalance?: ImbalanceSpec;
+  imbalanceSeed?: number;
   /** Same for the test split (by default the test split is kept whole). */
   testPerClass?: number;
   /** Draw the per-class subsets at random with this seed instead of taking the first K. */
@@ -245,6 +252,11 @@ export function loadDataset(name: string, options: LoadDatasetOptions = {}): Ima
   if (options.perClass !== undefined) {
     train = perClassSubset(train, options.perClass, { numClasses: raw.numClasses, seed: options.subsetSeed, source: `${dataset} training split (${source})` });
   }
+  let imbalance: ClassImbalance | undefined;
+  if (options.imbalance !== undefined) {
+    imbalance = imbalancedCounts(options.imbalance, options.perClass ?? smallestClassCount(train, raw.numClasses), raw.numClasses);
+    train = classCountSubset(train, imbalance.counts, options.imbalanceSeed ?? 0, `${dataset} training split (${source})`);
+  }
   if (options.testPerClass !== undefined) {
     test = perClassSubset(test, options.testPerClass, { numClasses: raw.numClasses, seed: options.subsetSeed, source: `${dataset} test split` });
   }
@@ -261,6 +273,7 @@ export function loadDataset(name: string, options: LoadDatasetOptions = {}): Ima
     classNames: raw.classNames,
     sources: raw.sources,
   };
+  if (imbalance !== undefined) result.imbalance = imbalance;
   if (options.standardize ?? true) {
     const standardized = standardizeSplits(train, test);
     result.train = standardized.train;

@@ -4,3 +4,4 @@ export { SGD, type SGDOptions, type SGDParamGroup, type SGDParamGroupInput, type
 export { LRScheduler, type LRSchedulerState } from './lr-scheduler.js';
 export { MultiStepLR, type MultiStepLROptions } from './multi-step-lr.js';
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './cosine-annealing-lr.js';
+export { Adam, AdamW, type AdamOptions, type AdamParamGroup, type AdamParamGroupInput, type AdamParamGroupState } from './adam.js';

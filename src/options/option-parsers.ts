@@ -19,6 +19,11 @@ export function nonNegativeNumber(value: string): number {
   return n;
 }
 
+/** A comma-separated list of class indices (0 and up), as --minority 5,6,7,8,9. */
+export function classIndexList(value: string): number[] {
+  return value.split(',').map((part) => nonNegativeInteger(part.trim()));
+}
+
 export function integerList(value: string): number[] {
   return value.split(',').map((part) => positiveInteger(part.trim()));
 }

@@ -148,6 +148,19 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     ],
   },
   {
+    id: 'minority-collapse',
+    title: 'Minority collapse (Fang, He, Long & Su 2021)',
+    caption:
+      'Mean pairwise cosine among the minority classes (train --imbalance) and among the majority classes, for the classifier rows and the centred class means. Minority collapse drives the minority classifiers toward 1 (parallel); a simplex ETF gives -1/(C-1).',
+    section: 'extras',
+    panels: [
+      { key: 'minority_cos_classifier', title: 'Minority classifiers', logY: false },
+      { key: 'majority_cos_classifier', title: 'Majority classifiers', logY: false },
+      { key: 'minority_cos_means', title: 'Minority means', logY: false },
+      { key: 'majority_cos_means', title: 'Majority means', logY: false },
+    ],
+  },
+  {
     id: 'mse-decomposition',
     title: 'MSE loss decomposition (Han, Papyan & Donoho 2022)',
     caption: 'The MSE loss split into L_NC1, L_NC2/3 and the remainder L⊥ that vanishes in the central path.',

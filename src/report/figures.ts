@@ -4,6 +4,7 @@ import { EPOCH_FIGURES, type FigureSection } from './figure-catalog.js';
 import { geometryAt } from './geometry.js';
 import { cosineHeatmapSpec, pca2dSpec, pca3dSpec } from './geometry-specs.js';
 import { layerFigureSpec } from './layer-figure-spec.js';
+import { minorityRatioSpec } from './minority-ratio-spec.js';
 import type { RunData } from '../run/run-reader.js';
 
 /** One figure of the report or the dashboard: a Vega-Lite spec and where it belongs. */
@@ -21,6 +22,11 @@ export interface FigureOptions {
   epoch?: number;
   /** How the epoch figures tell runs apart (default: a colour per run). */
   runStyle?: RunStyle;
+  /**
+   * The runs of the figure against the imbalance ratio (default: the runs of the report). A sweep
+   * passes every finished run here, where its other figures show one selected run per cell.
+   */
+  ratioRuns?: RunData[];
 }
 
 /** A name safe for a file: letters, digits, '-', '_' and '.'. */
@@ -29,11 +35,22 @@ export function fileSafe(name: string): string {
 }
 
 /** Figures of metrics against epoch and of layer-wise collapse, for runs overlaid. */
-export function epochFigures(runs: RunData[], style: RunStyle = 'run'): FigureSpec[] {
+export function epochFigures(runs: RunData[], style: RunStyle = 'run', ratioRuns: RunData[] = runs): FigureSpec[] {
   const figures: FigureSpec[] = [];
   for (const figure of EPOCH_FIGURES) {
     const spec = epochFigureSpec(figure, runs, style);
     if (spec) figures.push({ id: figure.id, title: figure.title, caption: figure.caption, section: figure.section, spec });
+  }
+  const ratio = minorityRatioSpec(ratioRuns);
+  if (ratio) {
+    figures.push({
+      id: 'minority-collapse-ratio',
+      title: 'Minority collapse against the imbalance ratio (Fang et al. 2021)',
+      caption:
+        "Each run's last measured mean pairwise cosine among minority and among majority classes, against its imbalance ratio R; the line joins the means over runs (seeds) at each R. Minority collapse: the minority classifiers' cosine rises toward 1 as R grows.",
+      section: 'extras',
+      spec: ratio,
+    });
   }
   const layers = layerFigureSpec(runs);
   if (layers) {
@@ -80,7 +97,7 @@ export function geometryFigures(run: RunData, options: FigureOptions = {}, idSuf
 
 /** Every figure of a report: epoch figures for all runs overlaid, then the geometry of each run. */
 export function allFigures(runs: RunData[], options: FigureOptions = {}): FigureSpec[] {
-  const figures = epochFigures(runs, options.runStyle);
+  const figures = epochFigures(runs, options.runStyle, options.ratioRuns);
   const usedSuffixes = new Set<string>();
   for (const run of runs) {
     let suffix = runs.length > 1 ? `-${fileSafe(run.name)}` : '';

@@ -63,6 +63,14 @@ function figureHtml(figure: RenderedFigure): string {
 </figure>`;
 }
 
+/** With --imbalance: the examples kept of each class, minority classes marked with '*'. */
+function classCountsText(config: RunData['config']): string {
+  const counts = config.classCounts;
+  if (!Array.isArray(counts)) return '';
+  const minority = new Set(Array.isArray(config.minorityClasses) ? (config.minorityClasses as number[]) : []);
+  return ` (${String(config.imbalance ?? 'imbalanced')}: ${counts.map((n, c) => `${String(n)}${minority.has(c) ? '*' : ''}`).join(', ')}; * minority)`;
+}
+
 function runsTableHtml(runs: RunData[]): string {
   const rows = runs.map((run) => {
     const state = run.status ? run.status.state + (isStale(run.status) ? ' (stale)' : '') : 'unknown';
@@ -72,7 +80,7 @@ function runsTableHtml(runs: RunData[]): string {
       run.name,
       `<span class="state-${escapeHtml(run.status?.state ?? 'unknown')}">${escapeHtml(state)}</span>`,
       `${epoch} / ${run.config.epochs}`,
-      String(run.config.numClasses),
+      String(run.config.numClasses) + classCountsText(run.config),
       run.tptEpoch === null ? 'not reached' : String(run.tptEpoch),
       String(run.metrics.length),
       escapeHtml(run.dir),

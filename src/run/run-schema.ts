@@ -48,6 +48,8 @@ export const checkpointConfigSchema = runConfigSchema.partial({ loss: true, epoc
   featureDim: z.number().int().positive().nullish(),
   trainSize: z.number().int().nonnegative().optional(),
   robustness: z.number().int().positive().nullish(),
+  imbalance: z.string().nullish(),
+  minorityClasses: z.array(z.number().int().nonnegative()).optional(),
 });
 export type CheckpointConfig = z.infer<typeof checkpointConfigSchema>;
 

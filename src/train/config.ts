@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { parseImbalance } from '../data/imbalance.js';
 import { datasetInfo, datasetNames } from '../data/registry.js';
 import { UsageError } from '../errors.js';
 import type { CheckpointConfig, RunConfig } from '../run/run-schema.js';
@@ -50,11 +51,28 @@ function crossProblems(config: TrainConfig): { key: SettingKey; problem: string 
   }
   const lateMeasure = /^\d/.test(config.measure) ? config.measure.split(',').map(Number).find((e) => e > config.epochs) : undefined;
   if (lateMeasure !== undefined) problems.push({ key: 'measure', problem: `epoch ${lateMeasure} is beyond the run's ${config.epochs} epochs` });
+  if (config.labelSmoothing > 0 && config.loss !== 'ce') problems.push({ key: 'labelSmoothing', problem: `label smoothing belongs to the cross-entropy (--loss ce), not to --loss ${config.loss}` });
+  if (config.imbalance !== null && (config.dataset === 'ufm' || config.model === 'ufm')) {
+    problems.push({ key: 'imbalance', problem: 'the unconstrained-features model has no dataset to subsample' });
+  } else if (config.imbalance !== null) {
+    const problem = imbalanceProblem(config.imbalance);
+    if (problem) problems.push({ key: 'imbalance', problem });
+  }
   if (config.pad) {
     const padProblem = padCannotApply(config.dataset, config.model);
     if (padProblem) problems.push({ key: 'pad', problem: padProblem });
   }
   return problems;
+}
+
+/** What is wrong with an --imbalance spec that passed the table's pattern (R below 1), if anything. */
+function imbalanceProblem(spec: string): string | undefined {
+  try {
+    parseImbalance(spec);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^--imbalance '[^']*': /, '');
+  }
 }
 
 /** --pad zero-pads images smaller than 32x32 to 32x32: why it cannot on this data, if it cannot. */
@@ -70,6 +88,9 @@ function padCannotApply(dataset: string, model: string): string | undefined {
 /** The settings with every default made explicit, as written to config.json. */
 export interface ResolvedConfig extends TrainConfig {
   lr: number;
+  /** With --imbalance: the training examples kept of each class, and the minority classes (the metrics' minority_cos_*). */
+  classCounts?: number[];
+  minorityClasses?: number[];
   lrMilestones: number[];
   measureEpochs: number[];
   numClasses: number;

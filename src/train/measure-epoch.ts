@@ -5,7 +5,7 @@ import { robustnessMetrics } from '../robustness/measure-robustness.js';
 import * as torch from '../torch/index.js';
 import type { ResolvedConfig } from './config.js';
 import { sequentialBatches, type TensorSplit } from './data-tensors.js';
-import { trainingLoss, weightDecayPenalty } from './loss.js';
+import { type LossSpec, trainingLoss, weightDecayPenalty } from './loss.js';
 import { penultimateFeatures } from './penultimate-features.js';
 import { NcollapseError } from '../errors.js';
 
@@ -34,7 +34,7 @@ interface ForwardPass {
  * One pass of the network over a split in eval mode: the mean loss and the network's error, and
  * (when asked) the classifier's inputs, captured by a forward hook.
  */
-function forwardPass(model: ClassifierModel, split: TensorSplit, loss: ResolvedConfig['loss'], keepFeatures: boolean): ForwardPass {
+function forwardPass(model: ClassifierModel, split: TensorSplit, loss: LossSpec, keepFeatures: boolean): ForwardPass {
   let captured: torch.Tensor | undefined;
   const hook = model.classifier.registerForwardHook((_m, input) => {
     captured = input;
@@ -89,7 +89,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
   model.eval();
   try {
     const featureBytes = train.count * model.featureDim * 4;
-    const pass = reducePass(forwardPass(model, train, config.loss, featureBytes <= FEATURE_MEMORY_BUDGET_BYTES), shards);
+    const pass = reducePass(forwardPass(model, train, config, featureBytes <= FEATURE_MEMORY_BUDGET_BYTES), shards);
     if (!Number.isFinite(pass.lossSum)) {
       pass.features?.dispose();
       throw new NonFiniteOutputError(`the network's training loss is ${pass.lossSum / pass.count} (non-finite outputs)`);
@@ -104,6 +104,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         bias,
         // The MSE decomposition is defined for runs trained with MSE loss and weight decay.
         weightDecay: config.loss === 'mse' && config.weightDecay > 0 ? config.weightDecay : undefined,
+        minorityClasses: config.minorityClasses,
         shards,
       });
       const loss = pass.lossSum / pass.count;
@@ -113,7 +114,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         ...orderedMetrics(collapse),
       };
       if (test) {
-        const testPass = reducePass(forwardPass(model, test, config.loss, false), shards);
+        const testPass = reducePass(forwardPass(model, test, config, false), shards);
         metrics.test_error = testPass.errors / testPass.count;
         metrics.test_loss = testPass.lossSum / testPass.count;
       }

@@ -1,6 +1,6 @@
 import { datasetNames } from '../data/registry.js';
 import { modelNames } from '../nn/models/model-names.js';
-import { DEFAULT_LR } from './default-lr.js';
+import { DEFAULT_ADAM_LR, DEFAULT_LR } from './default-lr.js';
 import { flag, integer, integerList, number, oneOf, type OptionValue, pattern, registered, text } from './option-values.js';
 
 /**
@@ -84,7 +84,40 @@ export const TRAIN_OPTIONS = {
   },
   depth: { ...identity, flag: 'depth', arg: '<n>', help: 'hidden layers of the MLP', value: integer({ min: 1, max: 100 }), default: null },
   featureDim: { ...identity, flag: 'feature-dim', arg: '<p>', help: 'feature dimension of the ufm model', value: integer({ min: 1, max: 65_536 }), default: null },
-  loss: { ...identity, flag: 'loss', arg: '<loss>', help: 'training loss: ce or mse', value: oneOf(['ce', 'mse']), default: 'ce' },
+  imbalance: {
+    ...identity,
+    flag: 'imbalance',
+    arg: '<spec>',
+    help: 'class imbalance on top of --per-class n_A (Fang et al. 2021): step:R (the last half of the classes keep n_A/R), step:R:K (the last K), exp:R (class c keeps n_A R^(-c/(C-1)))',
+    value: pattern('step:R, step:R:K or exp:R with R >= 1', /^(step:\d+(\.\d+)?(:[1-9]\d*)?|exp:\d+(\.\d+)?)$/),
+    default: null,
+  },
+  loss: { ...identity, flag: 'loss', arg: '<loss>', help: 'training loss: ce, mse or focal', value: oneOf(['ce', 'mse', 'focal']), default: 'ce' },
+  labelSmoothing: {
+    ...identity,
+    flag: 'label-smoothing',
+    arg: '<eps>',
+    help: "label smoothing of the cross-entropy (PyTorch's label_smoothing)",
+    value: number({ min: 0, max: 1 }),
+    default: 0,
+  },
+  focalGamma: { ...identity, flag: 'focal-gamma', arg: '<g>', help: 'gamma of --loss focal (0 is cross-entropy)', value: number({ min: 0, max: 100 }), default: 2 },
+  classifier: {
+    ...identity,
+    flag: 'classifier',
+    arg: '<kind>',
+    help: 'linear (trained) or etf (fixed to a seeded simplex ETF, not trained; needs p >= C - 1)',
+    value: oneOf(['linear', 'etf']),
+    default: 'linear',
+  },
+  optimizer: {
+    ...identity,
+    flag: 'optimizer',
+    arg: '<name>',
+    help: "sgd, adam or adamw (PyTorch's betas 0.9, 0.999 and eps 1e-8; --weight-decay is passed to AdamW as its decoupled decay)",
+    value: oneOf(['sgd', 'adam', 'adamw']),
+    default: 'sgd',
+  },
   epochs: { ...identity, flag: 'epochs', arg: '<n>', help: 'epochs', value: integer({ min: 1, max: MAX_EPOCHS }), default: 350 },
   batchSize: {
     ...identity,
@@ -98,11 +131,11 @@ export const TRAIN_OPTIONS = {
     ...identity,
     flag: 'lr',
     arg: '<lr>',
-    help: `learning rate (default ${DEFAULT_LR.ce} for ce, ${DEFAULT_LR.mse} for mse)`,
+    help: `learning rate (default ${DEFAULT_LR.ce} for ce and focal, ${DEFAULT_LR.mse} for mse with sgd; ${DEFAULT_ADAM_LR} with adam and adamw)`,
     value: number({ min: 0, minExclusive: true, max: 1000 }),
     default: null,
   },
-  momentum: { ...identity, flag: 'momentum', arg: '<m>', help: 'SGD momentum', value: number({ min: 0, max: 1 }), default: 0.9 },
+  momentum: { ...identity, flag: 'momentum', arg: '<m>', help: 'SGD momentum (sgd only)', value: number({ min: 0, max: 1 }), default: 0.9 },
   weightDecay: { ...identity, flag: 'weight-decay', arg: '<wd>', help: 'weight decay', value: number({ min: 0, max: 1 }), default: 5e-4 },
   lrMilestones: {
     ...identity,

@@ -83,6 +83,28 @@ function paperPresets(): Preset[] {
   return presets;
 }
 
+/**
+ * Minority collapse (Fang, He, Long & Su, PNAS 2021) on Fashion-MNIST: K_A = K_B = 5 (the last
+ * five classes are minority, --imbalance step:R), VGG11 on 32x32-padded images, trained into the
+ * terminal phase with the paper's SGD protocol. R = 100 here; grids/minority-collapse.yaml sweeps
+ * R over 1, 10, 100 and 1000 with seeds, and `ncollapse report SWEEP` draws the cosines against R.
+ */
+export const MINORITY_COLLAPSE_PRESET: Preset = {
+  name: 'fang-fashion-mnist-minority',
+  description: 'Fang et al. 2021 minority collapse: Fashion-MNIST, 5000 images in each majority class and 50 in each of the last 5 (step:100), VGG11, padded to 32x32',
+  options: { dataset: 'fashion-mnist', model: 'vgg11', perClass: 5000, imbalance: 'step:100', pad: true, ...PAPER_PROTOCOL },
+};
+
+/**
+ * A fixed simplex-ETF classifier (Zhu et al. 2021, Yang et al. 2022): the demo's data and MLP,
+ * the last layer fixed to a seeded random simplex ETF and only the features trained.
+ */
+export const FIXED_ETF_PRESET: Preset = {
+  name: 'fixed-etf-fashion-mnist',
+  description: "a fixed simplex-ETF classifier (Zhu et al. 2021, Yang et al. 2022): the demo's 500 Fashion-MNIST images per class and MLP, only the features trained",
+  options: { dataset: 'fashion-mnist', model: 'mlp', perClass: 500, classifier: 'etf', ...PAPER_PROTOCOL },
+};
+
 export const PRESETS: Preset[] = [
   {
     name: 'papyan-mnist-resnet18',
@@ -91,6 +113,8 @@ export const PRESETS: Preset[] = [
   },
   ...paperPresets(),
   DEMO_PRESET,
+  MINORITY_COLLAPSE_PRESET,
+  FIXED_ETF_PRESET,
 ];
 
 export const presetNames = PRESETS.map((p) => p.name);

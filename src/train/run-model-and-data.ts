@@ -1,4 +1,4 @@
-import { loadDataset } from '../data/index.js';
+import { loadDataset, parseImbalance } from '../data/index.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { createModel } from '../nn/models/registry.js';
 import * as torch from '../torch/index.js';
@@ -16,6 +16,8 @@ export interface ModelAndDataSettings {
   width: number | null;
   depth: number | null;
   featureDim: number | null;
+  /** --imbalance (step:R, step:R:K, exp:R), drawn from `seed`; null or absent: balanced. */
+  imbalance?: string | null;
 }
 
 export interface RunModelAndData {
@@ -28,6 +30,8 @@ export interface RunModelAndData {
   inputShape: [number, number, number];
   /** The unconstrained-features model ('ufm' as dataset or as model). */
   isUfm: boolean;
+  /** With --imbalance: the training examples kept of each class, and the minority classes. */
+  imbalance?: { counts: number[]; minority: number[] };
 }
 
 /**
@@ -42,6 +46,7 @@ export function buildRunModelAndData(settings: ModelAndDataSettings, device: str
   let numClasses: number;
   let classNames: string[];
   let inputShape: [number, number, number];
+  let imbalance: RunModelAndData['imbalance'];
   const isUfm = settings.dataset === 'ufm' || settings.model === 'ufm';
   if (isUfm) {
     const data: UfmData = ufmLabels({ perClass: settings.perClass ?? 20, numClasses: 10 });
@@ -55,7 +60,9 @@ export function buildRunModelAndData(settings: ModelAndDataSettings, device: str
       perClass: settings.perClass ?? undefined,
       pad: settings.pad,
       seed: settings.seed,
+      ...(settings.imbalance ? { imbalance: parseImbalance(settings.imbalance), imbalanceSeed: settings.seed } : {}),
     });
+    imbalance = dataset.imbalance;
     train = splitToTensors(dataset.train, device);
     test = splitToTensors(dataset.test, device);
     numClasses = dataset.numClasses;
@@ -73,7 +80,7 @@ export function buildRunModelAndData(settings: ModelAndDataSettings, device: str
       featureDim: settings.featureDim ?? undefined,
     });
     model.to(device);
-    return { model, train, test, numClasses, classNames, inputShape, isUfm };
+    return { model, train, test, numClasses, classNames, inputShape, isUfm, ...(imbalance ? { imbalance } : {}) };
   } catch (error) {
     disposeSplit(train);
     if (test) disposeSplit(test);

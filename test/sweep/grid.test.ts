@@ -62,7 +62,7 @@ describe('grid files', () => {
     assert.match(gridError('axes: { lrate: [0.1, 0.2] }\n'), /^g\.yaml: axes\.lrate: 'lrate' is not an option of 'ncollapse train' \(options: dataset, /);
     assert.match(gridError('fixed: { out: runs/x }\naxes: { lr: [0.1] }\n'), /fixed\.out: 'out' is not an option/);
     assert.match(gridError('axes: { lr: [0.1, abc] }\n'), /^g\.yaml: axes\.lr\[1\]: --lr: must be a number > 0 and <= 1000, got 'abc'$/);
-    assert.match(gridError('axes: { loss: [ce, hinge] }\n'), /axes\.loss\[1\]: --loss: must be one of ce, mse, got 'hinge'/);
+    assert.match(gridError('axes: { loss: [ce, hinge] }\n'), /axes\.loss\[1\]: --loss: must be one of ce, mse, focal, got 'hinge'/);
     assert.match(gridError('axes: { epochs: [10, 2.5] }\n'), /axes\.epochs\[1\]: --epochs: must be an integer >= 1 and <= 100000, got 2\.5/);
     assert.match(gridError('axes: { layers: [yes-please] }\n'), /axes\.layers\[0\]: 'layers' is a switch: expected true or false/);
     assert.match(gridError('axes: { dataset: [mnist, imagenet] }\n'), /axes\.dataset\[1\]: --dataset: unknown dataset 'imagenet'; expected one of mnist, /);
