@@ -8,7 +8,7 @@ import { type DistributedEnvironment, distributedEnvironment } from '../distribu
 import { UsageError } from '../errors.js';
 import { DEFAULT_BUCKET_BYTES, ProcessGroup } from '../distributed/process-group.js';
 import { rankBatchIndices } from '../distributed/sampler.js';
-import { groupReducer } from '../distributed/shard-reducer.js';
+import { groupReducer } from '../distributed/group-reducer.js';
 
 /**
  * Data-parallel training over a process group, the way PyTorch's DistributedDataParallel does it
