@@ -116,7 +116,7 @@ export class DataParallel {
 
   /**
    * measureEpoch on every rank's shard with the sums and accumulators merged by all-reduce: each
-   * rank gets the metrics of all the data, as one process would measure them (METRICS.md).
+   * rank gets the metrics of all the data, as one process would measure them (docs/metrics.md).
    */
   measure(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig): EpochMeasurement {
     this.syncBuffers(model);
