@@ -6,7 +6,7 @@ import { RunDirectory } from '../run/run-directory.js';
 import { robustnessMetrics } from '../robustness/measure-robustness.js';
 import * as torch from '../torch/index.js';
 import { disposeSplit } from '../train/data-tensors.js';
-import { buildRunModelAndData } from '../train/run-model-and-data.js';
+import { buildRunModelAndData, usesUnconstrainedFeatures } from '../train/run-model-and-data.js';
 import { loadModelWeights, readRunConfig, runModelAndDataSettings } from './analyze-checkpoint.js';
 
 export interface CheckpointRobustnessOptions {
@@ -46,7 +46,7 @@ export function runCheckpoint(root: string, epoch?: number): string {
 export function checkpointRobustness(options: CheckpointRobustnessOptions): CheckpointRobustness {
   const checkpoint = runCheckpoint(options.run, options.epoch);
   const config = readRunConfig(checkpoint);
-  if (config.model === 'ufm') throw new UsageError(`${checkpoint}: an unconstrained-features run has no input images for DeepFool to perturb`);
+  if (usesUnconstrainedFeatures(config)) throw new UsageError(`${checkpoint}: an unconstrained-features run has no input images for DeepFool to perturb`);
   const samples = options.samples ?? config.robustness ?? DEFAULT_ROBUSTNESS_SAMPLES;
   const device = torch.resolveDevice(options.device ?? 'cpu');
   const { model, train, test } = buildRunModelAndData(runModelAndDataSettings(config), device);

@@ -8,7 +8,7 @@ import { normaliseKey, optionArgs, parseTrainArgs, trainOptionTable, type GridVa
 
 /** Names checked when the grid is read, not when the hundredth run starts. */
 const KNOWN_NAMES: Record<string, readonly string[]> = {
-  dataset: [...datasetNames, 'ufm'],
+  dataset: datasetNames,
   model: ['mlp', 'vgg11', 'vgg13', 'vgg16', 'vgg19', 'resnet18', 'resnet34', 'resnet50', 'densenet121', 'ufm'],
 };
 

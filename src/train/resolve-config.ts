@@ -1,6 +1,6 @@
 import * as torch from '../torch/index.js';
 import { defaultMilestones, DEFAULT_LR, type ResolvedConfig, type TrainConfig } from './config.js';
-import type { RunModelAndData } from './run-model-and-data.js';
+import { type RunModelAndData, UFM } from './run-model-and-data.js';
 import { measureEpochs } from './schedule.js';
 
 export const NCOLLAPSE_VERSION = '0.1.0';
@@ -10,8 +10,8 @@ export function resolveConfig(settings: TrainConfig, device: string, built: RunM
   const { model, train, test, numClasses, classNames, inputShape, isUfm } = built;
   return {
     ...settings,
-    model: isUfm ? 'ufm' : settings.model,
-    dataset: isUfm ? 'ufm' : settings.dataset,
+    model: isUfm ? UFM : settings.model,
+    dataset: isUfm ? UFM : settings.dataset,
     device,
     lr: settings.lr ?? DEFAULT_LR[settings.loss],
     lrMilestones: settings.lrMilestones ?? defaultMilestones(settings.epochs),

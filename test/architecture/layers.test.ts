@@ -22,7 +22,8 @@ const ALLOWED: Record<string, string[]> = {
   distributed: ['torch', 'collapse'],
   train: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'robustness', 'distributed'],
   analyze: ['torch', 'io', 'nn', 'collapse', 'data', 'run', 'train', 'robustness'],
-  report: ['io', 'run'],
+  // collapse: the metric catalogue only (src/collapse/metric-catalog.ts imports nothing, so the report loads no libtorch).
+  report: ['io', 'run', 'collapse'],
   options: ['train'],
   sweep: ['io', 'run', 'data', 'train', 'options', 'report'],
   serve: ['io', 'run', 'report', 'sweep'],
