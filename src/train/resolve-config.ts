@@ -1,9 +1,9 @@
 import * as torch from '../torch/index.js';
+import { NCOLLAPSE_VERSION } from '../version.js';
 import { defaultMilestones, DEFAULT_LR, type ResolvedConfig, type TrainConfig } from './config.js';
 import { type RunModelAndData, UFM } from './run-model-and-data.js';
 import { measureEpochs } from './schedule.js';
 
-export const NCOLLAPSE_VERSION = '0.1.0';
 
 /** A run's settings with every default made explicit, and what its data and model turned out to be (config.json). */
 export function resolveConfig(settings: TrainConfig, device: string, built: RunModelAndData): ResolvedConfig {
