@@ -5,7 +5,7 @@ import { type ClassifierModel } from '../nn/models/classifier.js';
 import { dispose, type Tensor } from '../torch/index.js';
 import { disposeSplit, sequentialBatches } from '../train/data-tensors.js';
 import { penultimateFeatures } from '../train/penultimate-features.js';
-import { buildRunModelAndData, type ModelAndDataSettings } from '../train/run-model-and-data.js';
+import { buildRunModelAndData, type ModelAndDataSettings, usesUnconstrainedFeatures } from '../train/run-model-and-data.js';
 import { type CovarianceMode } from '../collapse/collapse-measurement.js';
 import { orderedMetrics } from '../collapse/collapse-metrics.js';
 import { type LayerCollapse, measureLayerwiseCollapse } from '../collapse/layerwise.js';
@@ -39,7 +39,7 @@ export interface AnalyzeCheckpointOptions {
  */
 export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOutput & { layers?: LayerCollapse[] } {
   const config = readRunConfig(options.checkpoint);
-  if (config.model === 'ufm') {
+  if (usesUnconstrainedFeatures(config)) {
     throw new AnalysisInputError(options.checkpoint, "an unconstrained-features run has no dataset to run: its features are the model's parameters");
   }
   const datasetName = options.dataset ?? config.dataset;

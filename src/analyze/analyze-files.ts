@@ -52,7 +52,7 @@ export interface AnalysisOutput {
   samples: number;
   dim: number;
   numClasses: number;
-  /** METRICS.md keys in METRICS.md's order. */
+  /** docs/metrics.md keys in docs/metrics.md's order. */
   metrics: Record<string, number>;
   /** With --min-count: the classes kept and the label values dropped. */
   classes_kept?: number;

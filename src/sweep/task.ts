@@ -1,4 +1,4 @@
-import { openSync, closeSync, rmSync, mkdirSync } from 'node:fs';
+import { openSync, closeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 
@@ -43,14 +43,15 @@ export interface TaskHandle {
 
 
 function checkSameRun(runDir: string, row: SweepRow): void {
-  const config = new RunDirectory(runDir).readConfig();
+  const run = new RunDirectory(runDir);
+  const config = run.readConfig();
   // The option table's identity keys must equal the row's, so that a task never continues someone else's run.
   for (const key of identityKeys) {
     const wanted = row.config[key];
     if (wanted === null || wanted === undefined) continue;
     if (JSON.stringify(config[key]) !== JSON.stringify(wanted)) {
       throw new SweepDirectoryError(
-        join(runDir, 'config.json'),
+        run.configFile,
         `holds a different run than row ${row.index} of the sweep (${key} is ${JSON.stringify(config[key])}, the row says ${JSON.stringify(wanted)}); it is left as it is`,
       );
     }
@@ -62,11 +63,6 @@ export function taskStart(progress: RunProgress): TaskStart {
   if (isDone(progress)) return 'skip';
   if (!progress.hasConfig) return 'fresh';
   return progress.hasCheckpoint ? 'resume' : 'restart';
-}
-
-/** The files train wrote before its first checkpoint: removed so that the run can start again. */
-function clearUnstartedRun(runDir: string): void {
-  for (const file of ['config.json', 'status.json', 'metrics.jsonl', 'geometry.jsonl']) rmSync(join(runDir, file), { force: true });
 }
 
 export function trainArgs(sweep: SweepDirectory, row: SweepRow, start: TaskStart, threads?: number): string[] {
@@ -94,7 +90,7 @@ export function startSweepTask(sweep: SweepDirectory, row: SweepRow, options: Ta
     return { start, stop: () => undefined, done: Promise.resolve({ start, state: before.state as 'finished' | 'diverged', exitCode: 0, seconds: 0, progress: before }) };
   }
   if (before.hasConfig) checkSameRun(runDir, row);
-  if (start === 'restart') clearUnstartedRun(runDir);
+  if (start === 'restart') new RunDirectory(runDir).clearUnstarted();
   mkdirSync(runDir, { recursive: true });
 
   let fd: number | undefined;

@@ -7,6 +7,7 @@ import type { ResolvedConfig } from './config.js';
 import { sequentialBatches, type TensorSplit } from './data-tensors.js';
 import { type LossSpec, trainingLoss, weightDecayPenalty } from './loss.js';
 import { penultimateFeatures } from './penultimate-features.js';
+import { usesUnconstrainedFeatures } from './run-model-and-data.js';
 import { NcollapseError } from '../errors.js';
 
 export interface EpochMeasurement {
@@ -118,7 +119,7 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         metrics.test_error = testPass.errors / testPass.count;
         metrics.test_loss = testPass.lossSum / testPass.count;
       }
-      if (config.robustness !== null && config.model !== 'ufm') Object.assign(metrics, robustnessMetrics(model, { train, test }, config.robustness, config.seed));
+      if (config.robustness !== null && !usesUnconstrainedFeatures(config)) Object.assign(metrics, robustnessMetrics(model, { train, test }, config.robustness, config.seed));
       const measurement: EpochMeasurement = { metrics };
       measurement.geometry = lastLayerGeometry(source, weight, config.numClasses, shards);
       if (config.layers && model.blockNames().length > 0) {

@@ -6,7 +6,6 @@ import { parseTrainOptions, type TrainConfig, type TrainOptions } from './config
 import { FollowerRunDirectory } from './follower-run-directory.js';
 import { checkResumeWorldSize, resumeSettings } from './resume-options.js';
 import { loadResumePoint } from './resume-point.js';
-import { removeStaleTemporaries } from './stale-temporaries.js';
 import type { TrainingSession } from './training-session.js';
 import { TrainingSetupError } from './training-setup-error.js';
 
@@ -65,7 +64,7 @@ export function startRunDirectory(opened: OpenedRun, session: TrainingSession, n
     run.writeConfig(config);
     return { epoch: 0, batchesDone: 0, seconds: 0, tptEpoch: null };
   }
-  if (writer) for (const file of removeStaleTemporaries([run.root, run.checkpointDir])) notice(`removed ${file}, left by a write that was killed`);
+  if (writer) for (const file of run.removeStaleTemporaries()) notice(`removed ${file}, left by a write that was killed`);
   const { progress } = loadResumePoint(run, session.parts, config.epochs, notice);
   config.createdAt = String(run.readConfig().createdAt ?? config.createdAt);
   if (opened.extended) run.writeConfig(config);

@@ -1,11 +1,13 @@
-import { loadDataset, parseImbalance } from '../data/index.js';
+import { datasetInfo, datasetLabels, datasetNames, hasInputs, loadDataset, parseImbalance } from '../data/index.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { createModel } from '../nn/models/registry.js';
 import * as torch from '../torch/index.js';
 import { disposeSplit, indexSplit, splitToTensors, type TensorSplit } from './data-tensors.js';
-import { type UfmData, ufmLabels } from './ufm-data.js';
 
 /** The settings of config.json that decide a run's data and model. */
+/** The unconstrained-features model's name, in the data registry and in the model registry alike. */
+export const UFM = 'ufm';
+
 export interface ModelAndDataSettings {
   dataset: string;
   dataDir: string | null;
@@ -35,6 +37,14 @@ export interface RunModelAndData {
 }
 
 /**
+ * Whether a run trains the unconstrained-features model: its model is `ufm`, or its dataset has no
+ * inputs (the data registry's `ufm`), and then both are.
+ */
+export function usesUnconstrainedFeatures(settings: { dataset: string; model: string }): boolean {
+  return settings.model === UFM || ((datasetNames as string[]).includes(settings.dataset) && !hasInputs(settings.dataset));
+}
+
+/**
  * Reads the data and builds the model of a run, on `device`. The trainer uses it to start (or
  * resume) a run and `analyze --checkpoint` to rebuild one. The seed is set first so that
  * initialisation is reproducible.
@@ -47,13 +57,12 @@ export function buildRunModelAndData(settings: ModelAndDataSettings, device: str
   let classNames: string[];
   let inputShape: [number, number, number];
   let imbalance: RunModelAndData['imbalance'];
-  const isUfm = settings.dataset === 'ufm' || settings.model === 'ufm';
+  const isUfm = usesUnconstrainedFeatures(settings);
   if (isUfm) {
-    const data: UfmData = ufmLabels({ perClass: settings.perClass ?? 20, numClasses: 10 });
-    train = indexSplit(data.labels, device);
+    const info = datasetInfo(UFM);
+    train = indexSplit(datasetLabels(UFM, settings.perClass ?? 20), device);
     test = undefined;
-    ({ numClasses, classNames } = data);
-    inputShape = [1, 1, 1];
+    ({ numClasses, classNames, inputShape } = info);
   } else {
     const dataset = loadDataset(settings.dataset, {
       dataDir: settings.dataDir ?? undefined,
@@ -71,7 +80,7 @@ export function buildRunModelAndData(settings: ModelAndDataSettings, device: str
   }
   try {
     torch.manualSeed(settings.seed);
-    const model = createModel(isUfm ? 'ufm' : settings.model, {
+    const model = createModel(isUfm ? UFM : settings.model, {
       inputShape,
       numClasses,
       width: settings.width ?? undefined,

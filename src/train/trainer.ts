@@ -10,7 +10,7 @@ import { SignalWatch } from './signal-watch.js';
 import { type EpochContext, trainEpoch } from './train-epoch.js';
 import { TrainingSession } from './training-session.js';
 
-export { NCOLLAPSE_VERSION } from './resolve-config.js';
+export { NCOLLAPSE_VERSION } from '../version.js';
 
 export interface TrainControl {
   /** Continue the run in `out` from its last checkpoint. */

@@ -9,7 +9,7 @@ import { disposeSplit, type TensorSplit } from './data-tensors.js';
 import { fixClassifierToEtf, trainableParameters } from './etf-classifier.js';
 import { resolveConfig } from './resolve-config.js';
 import { createRunOptimizer } from './run-optimizer.js';
-import { buildRunModelAndData, type RunModelAndData } from './run-model-and-data.js';
+import { buildRunModelAndData, type RunModelAndData, usesUnconstrainedFeatures } from './run-model-and-data.js';
 import { TrainingSetupError } from './training-setup-error.js';
 
 /**
@@ -33,8 +33,7 @@ export class TrainingSession {
   static open(settings: TrainConfig, worldSize = 1): TrainingSession {
     if (settings.threads) torch.setNumThreads(settings.threads);
     const device = torch.resolveDevice(settings.device);
-    const isUfmRun = settings.dataset === 'ufm' || settings.model === 'ufm';
-    if (isUfmRun && settings.robustness !== null) throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
+    if (usesUnconstrainedFeatures(settings) && settings.robustness !== null) throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
     const built = buildRunModelAndData(settings, device);
     let optimizer: Optimizer | undefined;
     try {

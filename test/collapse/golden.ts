@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import assert from 'node:assert/strict';
 import { type Tensor, tensor } from '../../src/torch/index.js';
 import type { Tolerance } from '../helpers/assert-close.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../../src/data/dataset-error.js';
 import { classCounts } from '../../src/data/dataset.js';
-import { datasetInfo, datasetNames, FASHION_MNIST_SYSTEM_DIR, loadDataset } from '../../src/data/registry.js';
+import { datasetInfo, datasetLabels, datasetNames, FASHION_MNIST_SYSTEM_DIR, imageDatasetNames, loadDataset } from '../../src/data/registry.js';
 import { FASHION_MNIST_CLASS_NAMES } from '../../src/data/class-names.js';
 import { concatBytes, tempDir, uint32BE } from '../helpers/temp-dir.js';
 
@@ -134,7 +134,12 @@ test('CIFAR-10 in dataDir/cifar-10-batches-bin', () => {
 
 test('unknown names and datasetInfo', () => {
   assert.throws(() => loadDataset('imagenet'), /imagenet: unknown dataset, expected one of mnist, fashion-mnist, kmnist, emnist, cifar10, cifar100, stl10, svhn, gaussian/);
-  assert.deepEqual([...datasetNames], ['mnist', 'fashion-mnist', 'kmnist', 'emnist', 'cifar10', 'cifar100', 'stl10', 'svhn', 'gaussian']);
+  assert.deepEqual([...datasetNames], ['mnist', 'fashion-mnist', 'kmnist', 'emnist', 'cifar10', 'cifar100', 'stl10', 'svhn', 'gaussian', 'ufm']);
+  assert.deepEqual([...imageDatasetNames], ['mnist', 'fashion-mnist', 'kmnist', 'emnist', 'cifar10', 'cifar100', 'stl10', 'svhn', 'gaussian']);
+  assert.deepEqual(datasetInfo('ufm').inputShape, [1, 1, 1]);
+  assert.deepEqual([...datasetLabels('ufm', 2)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.throws(() => loadDataset('ufm'), /ufm.*has no images/);
+  assert.throws(() => datasetLabels('mnist', 2), /has inputs/);
   assert.deepEqual(datasetInfo('stl10').inputShape, [3, 96, 96]);
   assert.equal(datasetInfo('cifar100').numClasses, 100);
   assert.equal(datasetInfo('cifar100', { cifar100Labels: 'coarse' }).numClasses, 20);

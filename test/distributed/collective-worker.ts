@@ -1,6 +1,6 @@
 // One rank of the collectives tests (collectives.test.ts): joins a group from DIST_* variables,
 // runs DIST_SCENARIO and prints one JSON line with what it saw.
-import { DistributedError } from '../../src/distributed/errors.js';
+import { DistributedError } from '../../src/distributed/distributed-error.js';
 import { ProcessGroup, type ProcessGroupOptions } from '../../src/distributed/process-group.js';
 import * as torch from '../../src/torch/index.js';
 

@@ -11,11 +11,11 @@ const settle = async () => {
 
 await settle();
 const before = native.liveTensors();
-let handles = Array.from({ length: 200 }, () => native.zeros([64, 64], native.dtypeCodes.float32));
+const handles = Array.from({ length: 200 }, () => native.zeros([64, 64], native.dtypeCodes.float32));
 const made = native.liveTensors();
 for (const handle of handles.slice(0, 100)) native.dispose(handle);
 for (const handle of handles.slice(0, 100)) native.dispose(handle);
 const disposed = native.liveTensors();
-handles = [];
+handles.length = 0; // drops the last references, for the collector
 await settle();
 console.log(JSON.stringify({ before, made, disposed, collected: native.liveTensors() }));
