@@ -25,7 +25,7 @@ function options(name: string, extra: Partial<TrainOptions> = {}): TrainOptions 
     width: 0.0625,
     epochs: 2,
     batchSize: 50,
-    lrMilestones: [100],
+    lrMilestones: [],
     measure: 'all',
     layers: false,
     report: false,
