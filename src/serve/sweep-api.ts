@@ -1,41 +1,166 @@
-import { selectRuns } from '../sweep/selection.js';
-import { sweepStatus } from '../sweep/status.js';
-import { SweepDirectory } from '../sweep/sweep-directory.js';
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { readRunProgress, type RunProgress } from '../sweep/run-state.js';
+import { cellKey, selectRuns, type CellSelection } from '../sweep/selection.js';
+import { sweepStatus, type SweepRunState, type SweepRunStatus } from '../sweep/status.js';
+import { SweepDirectory, type SweepRow } from '../sweep/sweep-directory.js';
+import type { IndexedRun } from './run-cache.js';
+import { sameSignature, type RunSignature } from './run-files.js';
 
-/** What the dashboard shows of a sweep: every row's state and each cell's selected run; null when RUNS_DIR is not a sweep. */
-export async function sweepResponse(runsDir: string) {
-  const sweep = new SweepDirectory(runsDir);
-  if (!sweep.isSweep()) return null;
-  const info = sweep.readInfo();
-  const status = await sweepStatus(sweep);
-  const cells = selectRuns(sweep, status.runs.map((run) => run.row));
-  const selected = new Set(cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])));
-  return {
-    name: info.name,
-    axes: info.axes,
-    backend: status.slurmJob ? `slurm job ${status.slurmJob.jobId}` : status.localPool !== null ? 'local pool' : null,
-    runs: status.runs.map((run) => ({
+/** Rows per page of /api/sweep unless `limit` says otherwise, and the most one page may hold. */
+export const SWEEP_PAGE_ROWS = 100;
+export const SWEEP_PAGE_MAX_ROWS = 1000;
+
+const STATES: readonly SweepRunState[] = ['planned', 'queued', 'running', 'finished', 'diverged', 'interrupted'];
+
+export interface SweepQuery {
+  offset: number;
+  limit: number;
+  /** Only rows in this state; null: every row. */
+  state: SweepRunState | null;
+}
+
+/** offset, limit and state of /api/sweep, checked: a bad value is a 400 naming the parameter. */
+export function parseSweepQuery(params: URLSearchParams): { ok: true; query: SweepQuery } | { ok: false; error: string } {
+  const whole = (name: string, fallback: number, max: number): number | string => {
+    const text = params.get(name);
+    if (text === null || text === '') return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value > max) return `${name}: expected a whole number from 0 to ${max}, got '${text.slice(0, 40)}'`;
+    return value;
+  };
+  const offset = whole('offset', 0, Number.MAX_SAFE_INTEGER);
+  if (typeof offset === 'string') return { ok: false, error: offset };
+  const limit = whole('limit', SWEEP_PAGE_ROWS, SWEEP_PAGE_MAX_ROWS);
+  if (typeof limit === 'string') return { ok: false, error: limit };
+  const state = params.get('state') || null;
+  if (state !== null && !STATES.includes(state as SweepRunState)) return { ok: false, error: `state: expected one of ${STATES.join(', ')}, got '${state.slice(0, 40)}'` };
+  return { ok: true, query: { offset, limit, state: state as SweepRunState | null } };
+}
+
+/** The progress of a row whose folder holds no config.json: the run has not started. */
+const NOT_STARTED: RunProgress = {
+  state: null,
+  epoch: 0,
+  epochs: null,
+  updatedAt: null,
+  message: null,
+  hasConfig: false,
+  hasCheckpoint: false,
+  testError: null,
+  lastMeasuredEpoch: null,
+};
+
+/** The JSON body of /api/sweep and its ETag (a hash of the body: an unchanged poll is answered 304). */
+export interface SweepAnswer {
+  body: string;
+  etag: string;
+}
+
+/**
+ * What the dashboard shows of a sweep, kept between requests: the rows (read again when
+ * sweep.jsonl changes) and each started run's progress (read again when its files change, as the
+ * watcher's signatures say). A row whose folder the watcher does not list has not started, so a
+ * sweep of 100,000 planned rows costs no file read per row and request.
+ */
+export class SweepIndex {
+  private readonly sweep: SweepDirectory;
+  private rowsEntry: { key: string; rows: SweepRow[] } | null = null;
+  private readonly progress = new Map<string, { signature: RunSignature; progress: RunProgress }>();
+
+  constructor(runsDir: string, private readonly runs: () => Map<string, IndexedRun>) {
+    this.sweep = new SweepDirectory(runsDir);
+  }
+
+  isSweep(): boolean {
+    return this.sweep.isSweep();
+  }
+
+  /** The rows of sweep.jsonl, parsed again only when it or sweep.json changed (size, mtime). */
+  private async rows(): Promise<SweepRow[]> {
+    const stamp = async (path: string) => {
+      const info = await stat(path).catch(() => null);
+      return info ? `${info.size}:${info.mtimeMs}` : '-';
+    };
+    const key = `${await stamp(this.sweep.infoFile)} ${await stamp(this.sweep.rowsFile)}`;
+    if (this.rowsEntry?.key !== key) this.rowsEntry = { key, rows: this.sweep.readRows() };
+    return this.rowsEntry.rows;
+  }
+
+  private progressOf(runs: Map<string, IndexedRun>): (row: SweepRow) => RunProgress {
+    return (row) => {
+      const indexed = runs.get(row.id);
+      if (!indexed) return NOT_STARTED;
+      const cached = this.progress.get(row.id);
+      if (cached && indexed.signature && sameSignature(cached.signature, indexed.signature)) return cached.progress;
+      const progress = readRunProgress(indexed.dir);
+      if (indexed.signature) this.progress.set(row.id, { signature: indexed.signature, progress });
+      return progress;
+    };
+  }
+
+  /** Every row's state and each cell's selection; null when RUNS_DIR is not a sweep. */
+  async state(): Promise<{ rows: SweepRow[]; runs: SweepRunStatus[]; cells: CellSelection[]; backend: string | null; warning: string | null } | null> {
+    if (!this.isSweep()) return null;
+    const rows = await this.rows();
+    const progressOf = this.progressOf(this.runs());
+    const status = await sweepStatus(this.sweep, { rows, progressOf });
+    const cells = selectRuns(this.sweep, rows, progressOf);
+    const backend = status.slurmJob ? `slurm job ${status.slurmJob.jobId}` : status.localPool !== null ? 'local pool' : null;
+    return { rows, runs: status.runs, cells, backend, warning: status.warning };
+  }
+
+  /** The selected runs of the sweep (the dashboard's first selection), or null when RUNS_DIR is not a sweep. */
+  async selectedRuns(): Promise<string[] | null> {
+    try {
+      const state = await this.state();
+      return state ? state.cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The sweep in summary: the count of rows in each state, each cell's selected run, the selected
+   * runs' rows, and one page of rows (those in `query.state`, from `query.offset`); null when
+   * RUNS_DIR is not a sweep.
+   */
+  async answer(query: SweepQuery): Promise<SweepAnswer | null> {
+    const state = await this.state();
+    if (!state) return null;
+    const info = this.sweep.readInfo();
+    const selected = new Set(state.cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])));
+    const rowJson = (run: SweepRunStatus) => ({
       index: run.row.index,
       name: run.row.id,
-      cell: `${run.row.config.dataset} / ${run.row.config.model} / ${run.row.config.loss}`,
+      cell: cellKey(run.row.config),
       axes: run.row.axes,
       state: run.state,
       epoch: run.epoch,
       epochs: run.epochs,
       testError: run.testError,
       selected: selected.has(run.row.id),
-    })),
-    cells: cells.map((cell) => ({ cell: `${cell.dataset} / ${cell.model} / ${cell.loss}`, selected: cell.selected?.id ?? null, lr: cell.selected?.lr ?? null, note: cell.note })),
-  };
-}
-
-/** The selected runs of a sweep (the dashboard's first selection), or null when RUNS_DIR is not a sweep. */
-export function sweepSelectedRuns(runsDir: string): string[] | null {
-  const sweep = new SweepDirectory(runsDir);
-  if (!sweep.isSweep()) return null;
-  try {
-    return selectRuns(sweep).flatMap((cell) => (cell.selected ? [cell.selected.id] : []));
-  } catch {
-    return null;
+    });
+    const counts = Object.fromEntries(STATES.map((name) => [name, 0])) as Record<SweepRunState, number>;
+    for (const run of state.runs) counts[run.state]++;
+    const matching = query.state === null ? state.runs : state.runs.filter((run) => run.state === query.state);
+    const body = JSON.stringify({
+      name: info.name,
+      axes: info.axes,
+      backend: state.backend,
+      warning: state.warning,
+      total: state.runs.length,
+      counts,
+      cells: state.cells.map((cell) => ({ cell: `${cell.dataset} / ${cell.model} / ${cell.loss}`, selected: cell.selected?.id ?? null, lr: cell.selected?.lr ?? null, note: cell.note })),
+      selected: state.runs.filter((run) => selected.has(run.row.id)).map(rowJson),
+      page: {
+        offset: query.offset,
+        limit: query.limit,
+        state: query.state,
+        total: matching.length,
+        runs: matching.slice(query.offset, query.offset + query.limit).map(rowJson),
+      },
+    });
+    return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
   }
 }
