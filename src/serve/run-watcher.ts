@@ -43,6 +43,8 @@ export class RunWatcher extends EventEmitter {
   private rootWatcher: FSWatcher | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private lastRescan = { at: 0, ms: 0 };
+  private snapshot: Map<string, WatchedRun> | null = null;
+  private changes = 0;
   private lastPoll = { at: 0, ms: 0 };
   private readonly pendingChecks = new Map<string, NodeJS.Timeout>();
   private rescanTimer: NodeJS.Timeout | null = null;
@@ -76,11 +78,26 @@ export class RunWatcher extends EventEmitter {
     return [...this.dirs.keys()].sort((a, b) => a.localeCompare(b));
   }
 
-  /** The runs found by the last listing, by name in sorted order, each with its last signature. */
+  /**
+   * The runs found by the last listing, by name in sorted order, each with its last signature;
+   * the same map until something changes (callers must not modify it).
+   */
   runs(): Map<string, WatchedRun> {
-    const runs = new Map<string, WatchedRun>();
-    for (const name of this.names()) runs.set(name, { dir: this.dirs.get(name)!, signature: this.signatures.get(name)! });
-    return runs;
+    if (!this.snapshot) {
+      this.snapshot = new Map();
+      for (const name of this.names()) this.snapshot.set(name, { dir: this.dirs.get(name)!, signature: this.signatures.get(name)! });
+    }
+    return this.snapshot;
+  }
+
+  /** Counts the changes seen (a run's files, runs added or removed): equal counts, equal runs(). */
+  get generation(): number {
+    return this.changes;
+  }
+
+  private changed(): void {
+    this.snapshot = null;
+    this.changes++;
   }
 
   /** Checks run one after another, so that two never compare against the same old signature. */
@@ -150,7 +167,10 @@ export class RunWatcher extends EventEmitter {
       this.watchers.delete(name);
     }
     this.lastRescan = { at: Date.now(), ms: Date.now() - started };
-    if (listChanged) this.emit('runs', this.names());
+    if (listChanged) {
+      this.changed();
+      this.emit('runs', this.names());
+    }
   }
 
   private async check(name: string): Promise<void> {
@@ -159,7 +179,10 @@ export class RunWatcher extends EventEmitter {
     const signature = await runSignature(dir);
     const files = changedFiles(this.signatures.get(name), signature);
     this.signatures.set(name, signature);
-    if (files.length > 0) this.emit('change', { name, files } satisfies RunChange);
+    if (files.length > 0) {
+      this.changed();
+      this.emit('change', { name, files } satisfies RunChange);
+    }
   }
 
   /** Lists the folder again and checks every run, each no more often than its cost allows. */

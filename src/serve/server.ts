@@ -70,6 +70,11 @@ function sendTagged(req: IncomingMessage, res: ServerResponse, answer: SweepAnsw
   res.end(answer.body);
 }
 
+function sendRaw(res: ServerResponse, json: string): void {
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(json);
+}
+
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text + '\n');
@@ -95,8 +100,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const watcher = new RunWatcher(runsDir, { pollMs: options.pollMs });
   // The watcher is the index of the runs: a request never lists the folder itself.
   const cache = new RunCache(runsDir, { source: async () => watcher.runs() });
-  const sweep = new SweepIndex(runsDir, () => watcher.runs());
+  const sweep = new SweepIndex(runsDir, watcher);
 
+  // The run list as JSON, made again only when the watcher saw a change.
+  let runsJsonEntry: { generation: number; json: string } | null = null;
+  const runsJson = async (): Promise<string> => {
+    const generation = watcher.generation;
+    if (runsJsonEntry?.generation !== generation) runsJsonEntry = { generation, json: JSON.stringify(await cache.summaries()) };
+    return runsJsonEntry.json;
+  };
   const broadcastRuns = async () => hub.send('runs', await cache.summaries());
   watcher.on('change', (change) => {
     hub.send('run-changed', change);
@@ -133,7 +145,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       hub.add(res, [{ event: 'runs', data: await cache.summaries() }]);
       return;
     }
-    if (rawPath === '/api/runs') return sendJson(res, 200, await cache.summaries());
+    if (rawPath === '/api/runs') return sendRaw(res, await runsJson());
     if (rawPath === '/api/sweep') {
       const parsed = parseSweepQuery(query);
       if (!parsed.ok) return sendText(res, 400, parsed.error);

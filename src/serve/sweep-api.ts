@@ -4,6 +4,8 @@ import { readRunProgress, type RunProgress } from '../sweep/run-state.js';
 import { cellKey, selectRuns, type CellSelection } from '../sweep/selection.js';
 import { sweepStatus, type SweepRunState, type SweepRunStatus } from '../sweep/status.js';
 import { SweepDirectory, type SweepRow } from '../sweep/sweep-directory.js';
+import { runningLocalPool } from '../sweep/local-backend.js';
+import { readSlurmJob } from '../sweep/slurm-backend.js';
 import type { IndexedRun } from './run-cache.js';
 import { sameSignature, type RunSignature } from './run-files.js';
 
@@ -51,6 +53,18 @@ const NOT_STARTED: RunProgress = {
   lastMeasuredEpoch: null,
 };
 
+/** What the dashboard knows of the runs: the watcher (src/serve/run-watcher.ts). */
+export interface RunIndex {
+  runs(): Map<string, IndexedRun>;
+  /** Changes when runs() would answer differently. */
+  readonly generation: number;
+}
+
+/** A SLURM sweep's states come from squeue too, which changes without a file changing: asked again after this long. */
+const SLURM_STATE_MS = 10_000;
+
+type SweepState = { rows: SweepRow[]; runs: SweepRunStatus[]; cells: CellSelection[]; backend: string | null; warning: string | null };
+
 /** The JSON body of /api/sweep and its ETag (a hash of the body: an unchanged poll is answered 304). */
 export interface SweepAnswer {
   body: string;
@@ -67,8 +81,9 @@ export class SweepIndex {
   private readonly sweep: SweepDirectory;
   private rowsEntry: { key: string; rows: SweepRow[] } | null = null;
   private readonly progress = new Map<string, { signature: RunSignature; progress: RunProgress }>();
+  private stateEntry: { key: string; at: number; state: SweepState } | null = null;
 
-  constructor(runsDir: string, private readonly runs: () => Map<string, IndexedRun>) {
+  constructor(runsDir: string, private readonly index: RunIndex) {
     this.sweep = new SweepDirectory(runsDir);
   }
 
@@ -99,15 +114,25 @@ export class SweepIndex {
     };
   }
 
-  /** Every row's state and each cell's selection; null when RUNS_DIR is not a sweep. */
-  async state(): Promise<{ rows: SweepRow[]; runs: SweepRunStatus[]; cells: CellSelection[]; backend: string | null; warning: string | null } | null> {
+  /**
+   * Every row's state and each cell's selection; null when RUNS_DIR is not a sweep. Computed
+   * again only when the rows, a run or the backend changed (a poll of an idle sweep costs a few
+   * stats), and for a SLURM sweep every SLURM_STATE_MS.
+   */
+  async state(): Promise<SweepState | null> {
     if (!this.isSweep()) return null;
     const rows = await this.rows();
-    const progressOf = this.progressOf(this.runs());
+    const slurmJob = readSlurmJob(this.sweep);
+    const key = `${this.rowsEntry!.key}|${this.index.generation}|${runningLocalPool(this.sweep)}|${slurmJob?.jobId ?? '-'}`;
+    const cached = this.stateEntry;
+    if (cached && cached.key === key && (slurmJob === null || Date.now() - cached.at < SLURM_STATE_MS)) return cached.state;
+    const progressOf = this.progressOf(this.index.runs());
     const status = await sweepStatus(this.sweep, { rows, progressOf });
     const cells = selectRuns(this.sweep, rows, progressOf);
     const backend = status.slurmJob ? `slurm job ${status.slurmJob.jobId}` : status.localPool !== null ? 'local pool' : null;
-    return { rows, runs: status.runs, cells, backend, warning: status.warning };
+    const state = { rows, runs: status.runs, cells, backend, warning: status.warning };
+    this.stateEntry = { key, at: Date.now(), state };
+    return state;
   }
 
   /** The selected runs of the sweep (the dashboard's first selection), or null when RUNS_DIR is not a sweep. */

@@ -127,10 +127,10 @@
 
   // ---- figures ----
 
-  function renderLatest(latest) {
+  /** `keys`: the metrics the server chose (the robustness keys only when a run measured them). */
+  function renderLatest(latest, keys) {
     const table = $('latest');
     table.replaceChildren();
-    const keys = ['train_error', 'test_error', 'loss', 'nc1', 'ncc_mismatch', 'self_duality'];
     table.append(el('tr', {}, ...['run', 'measured epoch', 'tpt_epoch', ...keys].map((h) => el('th', { text: h }))));
     latest.forEach((row, i) => {
       const swatch = el('span', { class: 'swatch' });
@@ -188,7 +188,7 @@
     try {
       const names = selectedNames();
       const data = await getJson(`/api/figures?runs=${encodeURIComponent(names.join(','))}`);
-      renderLatest(data.latest);
+      renderLatest(data.latest, data.latestKeys);
       renderTable1(data.table1);
       const container = $('figures');
       const boxes = [];
