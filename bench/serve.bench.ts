@@ -7,7 +7,7 @@
  * The goal (issue 19): every request under 1 s.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { RunDirectory } from '../src/run/run-directory.js';
@@ -57,18 +57,26 @@ function writeRun(dir: string, i: number, extra: Record<string, unknown> = {}): 
   run.writeStatus({ state, epoch: last, epochs: EPOCHS, tptEpoch: last >= 30 ? 30 : null, message: state === 'diverged' ? 'loss is NaN' : null });
 }
 
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
 interface Timing {
   what: string;
   ms: number;
+  /** CPU time of this process (server and client) during the request: the machine may be shared. */
+  cpuMs?: number;
   bytes: number;
   status: number;
 }
 
 async function timedGet(url: string, what: string, headers: Record<string, string> = {}): Promise<Timing> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const res = await fetch(url, { headers });
   const body = await res.arrayBuffer();
-  return { what, ms: performance.now() - start, bytes: body.byteLength, status: res.status };
+  return { what, ms: performance.now() - start, cpuMs: cpuMsSince(cpu), bytes: body.byteLength, status: res.status };
 }
 
 /** Time to the first event of /events (the run list every page starts from). */
@@ -91,7 +99,7 @@ async function timedEvents(url: string): Promise<Timing> {
 async function warm(url: string, what: string, headers: Record<string, string> = {}): Promise<Timing> {
   const times: Timing[] = [];
   for (let i = 0; i < REPEATS; i++) times.push(await timedGet(url, what, headers));
-  return { ...times[0]!, what: `${what} (median of ${REPEATS})`, ms: median(times.map((t) => t.ms)) };
+  return { ...times[0]!, what: `${what} (median of ${REPEATS})`, ms: median(times.map((t) => t.ms)), cpuMs: median(times.map((t) => t.cpuMs ?? 0)) };
 }
 
 const rows: string[] = [];
@@ -100,7 +108,8 @@ function report(scene: string, timing: Timing): void {
   const isRequest = timing.status !== 0;
   if (isRequest) worstMs = Math.max(worstMs, timing.ms);
   const flag = isRequest && timing.ms > GOAL_MS ? '  OVER 1 s' : '';
-  rows.push(`${scene.padEnd(7)} ${timing.what.padEnd(58)} ${timing.ms.toFixed(1).padStart(9)} ms ${(timing.bytes / 1024).toFixed(1).padStart(9)} KiB  ${timing.status}${flag}`);
+  const cpu = timing.cpuMs === undefined ? '' : `${timing.cpuMs.toFixed(1).padStart(8)} ms cpu`;
+  rows.push(`${scene.padEnd(7)} ${timing.what.padEnd(62)} ${timing.ms.toFixed(1).padStart(9)} ms ${cpu.padStart(15)} ${(timing.bytes / 1024).toFixed(1).padStart(9)} KiB  ${timing.status}${flag}`);
   console.log(rows[rows.length - 1]);
 }
 
@@ -133,6 +142,7 @@ async function benchChange(scene: string, dashboard: Dashboard, dir: string, swe
 }
 
 const work = mkdtempSync(join(tmpdir(), 'ncollapse-bench-serve-'));
+console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (wall times grow with it; cpu: this process's own time)`);
 try {
   // ---- a folder of runs ----
   const runsDir = join(work, 'runs');
@@ -141,8 +151,9 @@ try {
   names.forEach((name, i) => writeRun(join(runsDir, name), i));
   console.log(`wrote ${RUNS} runs in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   start = performance.now();
+  let cpu = process.cpuUsage();
   let dashboard = await startDashboard({ runsDir, port: 0 });
-  report('runs', { what: `start (lists and reads ${RUNS} runs)`, ms: performance.now() - start, bytes: 0, status: 0 });
+  report('runs', { what: `start (lists and reads ${RUNS} runs)`, ms: performance.now() - start, cpuMs: cpuMsSince(cpu), bytes: 0, status: 0 });
   await benchRequests('runs', dashboard, names, false);
   await benchChange('runs', dashboard, join(runsDir, names[7]!), false);
   await dashboard.close();
@@ -163,12 +174,14 @@ try {
   started.forEach((row, i) => writeRun(plan.sweep.runDir(row), i, { ...row.config, name: row.id }));
   console.log(`wrote ${started.length} started runs in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   start = performance.now();
+  cpu = process.cpuUsage();
   dashboard = await startDashboard({ runsDir: sweepDir, port: 0 });
-  report('sweep', { what: `start (${plan.rows.length} folders, ${started.length} runs)`, ms: performance.now() - start, bytes: 0, status: 0 });
+  report('sweep', { what: `start (${plan.rows.length} folders, ${started.length} runs)`, ms: performance.now() - start, cpuMs: cpuMsSince(cpu), bytes: 0, status: 0 });
   await benchRequests('sweep', dashboard, started.map((row) => row.id), true);
   await benchChange('sweep', dashboard, plan.sweep.runDir(started[3]!), true);
   await dashboard.close();
 
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`\nworst request: ${worstMs.toFixed(0)} ms (goal: every request under ${GOAL_MS} ms; the start is not a request)`);
 } finally {
   rmSync(work, { recursive: true, force: true });

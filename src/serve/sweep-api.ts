@@ -63,7 +63,16 @@ export interface RunIndex {
 /** A SLURM sweep's states come from squeue too, which changes without a file changing: asked again after this long. */
 const SLURM_STATE_MS = 10_000;
 
-type SweepState = { rows: SweepRow[]; runs: SweepRunStatus[]; cells: CellSelection[]; backend: string | null; warning: string | null };
+interface SweepState {
+  rows: SweepRow[];
+  runs: SweepRunStatus[];
+  cells: CellSelection[];
+  backend: string | null;
+  warning: string | null;
+  /** Ids of the selected runs, one per cell that has one. */
+  selected: Set<string>;
+  counts: Record<SweepRunState, number>;
+}
 
 /** The JSON body of /api/sweep and its ETag (a hash of the body: an unchanged poll is answered 304). */
 export interface SweepAnswer {
@@ -130,7 +139,10 @@ export class SweepIndex {
     const status = await sweepStatus(this.sweep, { rows, progressOf });
     const cells = selectRuns(this.sweep, rows, progressOf);
     const backend = status.slurmJob ? `slurm job ${status.slurmJob.jobId}` : status.localPool !== null ? 'local pool' : null;
-    const state = { rows, runs: status.runs, cells, backend, warning: status.warning };
+    const selected = new Set(cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])));
+    const counts = Object.fromEntries(STATES.map((name) => [name, 0])) as Record<SweepRunState, number>;
+    for (const run of status.runs) counts[run.state]++;
+    const state = { rows, runs: status.runs, cells, backend, warning: status.warning, selected, counts };
     this.stateEntry = { key, at: Date.now(), state };
     return state;
   }
@@ -139,7 +151,7 @@ export class SweepIndex {
   async selectedRuns(): Promise<string[] | null> {
     try {
       const state = await this.state();
-      return state ? state.cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])) : null;
+      return state ? [...state.selected] : null;
     } catch {
       return null;
     }
@@ -154,7 +166,7 @@ export class SweepIndex {
     const state = await this.state();
     if (!state) return null;
     const info = this.sweep.readInfo();
-    const selected = new Set(state.cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])));
+    const selected = state.selected;
     const rowJson = (run: SweepRunStatus) => ({
       index: run.row.index,
       name: run.row.id,
@@ -166,8 +178,7 @@ export class SweepIndex {
       testError: run.testError,
       selected: selected.has(run.row.id),
     });
-    const counts = Object.fromEntries(STATES.map((name) => [name, 0])) as Record<SweepRunState, number>;
-    for (const run of state.runs) counts[run.state]++;
+    const counts = state.counts;
     const matching = query.state === null ? state.runs : state.runs.filter((run) => run.state === query.state);
     const body = JSON.stringify({
       name: info.name,

@@ -116,9 +116,9 @@ describe('dashboard layout at 1000 and 1400 px', () => {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(dashboard.url);
-      await page.waitForFunction(() => (document.body.dataset.figuresEpoch ?? '').split(',').length === 3, undefined, { timeout: 20_000 });
-      await page.waitForSelector('.figure[data-figure="fig8-robustness"] svg .mark-line', { timeout: 20_000 });
-      await page.waitForSelector('#geometry-heatmap svg', { timeout: 20_000 });
+      await page.waitForFunction(() => (document.body.dataset.figuresEpoch ?? '').split(',').length === 3, undefined, { timeout: 60_000 });
+      await page.waitForSelector('.figure[data-figure="fig8-robustness"] svg .mark-line', { timeout: 60_000 });
+      await page.waitForSelector('#geometry-heatmap svg', { timeout: 60_000 });
       await page.waitForTimeout(300); // a resize re-fits the charts after a short pause
 
       const headers = await page.$$eval('#latest th', (ths) => ths.map((th) => th.textContent));
