@@ -109,6 +109,23 @@ describe('dashboard layout at 1000 and 1400 px', () => {
     rmSync(parent, { recursive: true, force: true });
   });
 
+  it('the checks themselves find a wide element, a cut chart and overlapping labels', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1000, height: 600 });
+    await page.setContent(`<body style="margin:0">
+      <div id="wide" style="width:1200px;height:10px"></div>
+      <div style="width:500px;overflow-x:auto"><table id="scrolled" style="width:900px"><tr><td>in its box</td></tr></table></div>
+      <div class="figure" data-figure="cut" style="width:300px;overflow-x:auto"><svg class="marks" width="600" height="50"></svg></div>
+      <svg class="marks" width="400" height="60"><g class="role-axis"><g class="role-axis-label">
+        <text x="10" y="20" font-size="11">30</text><text x="22" y="20" font-size="11">40</text><text x="200" y="20" font-size="11">100</text>
+        <text x="30" y="20" font-size="11" opacity="0">hidden</text>
+      </g></g></svg></body>`);
+    assert.deepEqual(await pastRightEdge(page), ['div#wide right=1200']);
+    assert.equal((await cutCharts(page)).length, 1);
+    assert.deepEqual(await overlappingTickLabels(page), ['?: "30" and "40"']);
+    await page.close();
+  });
+
   for (const width of WIDTHS) {
     it(`at ${width} px: nothing past the right edge, no chart cut, no tick labels overlapping, the robustness keys shown`, async (t) => {
       const page = await browser.context.newPage();
