@@ -74,6 +74,28 @@ interface SweepState {
   counts: Record<SweepRunState, number>;
 }
 
+interface RowsEntry {
+  key: string;
+  rows: SweepRow[];
+  byId: Map<string, SweepRow>;
+  /** The rows of each (dataset, model, loss) cell, by cellKey. */
+  byCell: Map<string, SweepRow[]>;
+}
+
+interface StateEntry {
+  /** rows, backend and the watcher's generation: equal keys, equal state. */
+  key: string;
+  rowsKey: string;
+  backendKey: string;
+  at: number;
+  /** The runs as the watcher listed them when the state was computed. */
+  runs: Map<string, IndexedRun>;
+  state: SweepState;
+}
+
+/** A running run turns 'interrupted' when its status.json grows old, without any file changing: looked at again after this long. */
+const RUNNING_RECHECK_MS = 30_000;
+
 /** The JSON body of /api/sweep and its ETag (a hash of the body: an unchanged poll is answered 304). */
 export interface SweepAnswer {
   body: string;
@@ -88,9 +110,9 @@ export interface SweepAnswer {
  */
 export class SweepIndex {
   private readonly sweep: SweepDirectory;
-  private rowsEntry: { key: string; rows: SweepRow[] } | null = null;
+  private rowsEntry: RowsEntry | null = null;
   private readonly progress = new Map<string, { signature: RunSignature; progress: RunProgress }>();
-  private stateEntry: { key: string; at: number; state: SweepState } | null = null;
+  private stateEntry: StateEntry | null = null;
 
   constructor(runsDir: string, private readonly index: RunIndex) {
     this.sweep = new SweepDirectory(runsDir);
@@ -100,15 +122,25 @@ export class SweepIndex {
     return this.sweep.isSweep();
   }
 
-  /** The rows of sweep.jsonl, parsed again only when it or sweep.json changed (size, mtime). */
-  private async rows(): Promise<SweepRow[]> {
+  /** The rows of sweep.jsonl, parsed again only when it or sweep.json changed (size, mtime), with the rows of each cell. */
+  private async rows(): Promise<RowsEntry> {
     const stamp = async (path: string) => {
       const info = await stat(path).catch(() => null);
       return info ? `${info.size}:${info.mtimeMs}` : '-';
     };
     const key = `${await stamp(this.sweep.infoFile)} ${await stamp(this.sweep.rowsFile)}`;
-    if (this.rowsEntry?.key !== key) this.rowsEntry = { key, rows: this.sweep.readRows() };
-    return this.rowsEntry.rows;
+    if (this.rowsEntry?.key !== key) {
+      const rows = this.sweep.readRows();
+      const byCell = new Map<string, SweepRow[]>();
+      for (const row of rows) {
+        const cell = cellKey(row.config);
+        const list = byCell.get(cell);
+        if (list) list.push(row);
+        else byCell.set(cell, [row]);
+      }
+      this.rowsEntry = { key, rows, byId: new Map(rows.map((row) => [row.id, row])), byCell };
+    }
+    return this.rowsEntry;
   }
 
   private progressOf(runs: Map<string, IndexedRun>): (row: SweepRow) => RunProgress {
@@ -132,19 +164,59 @@ export class SweepIndex {
     if (!this.isSweep()) return null;
     const rows = await this.rows();
     const slurmJob = readSlurmJob(this.sweep);
-    const key = `${this.rowsEntry!.key}|${this.index.generation}|${runningLocalPool(this.sweep)}|${slurmJob?.jobId ?? '-'}`;
+    const backendKey = `${runningLocalPool(this.sweep)}|${slurmJob?.jobId ?? '-'}`;
+    const key = `${rows.key}|${this.index.generation}|${backendKey}`;
     const cached = this.stateEntry;
-    if (cached && cached.key === key && (slurmJob === null || Date.now() - cached.at < SLURM_STATE_MS)) return cached.state;
-    const progressOf = this.progressOf(this.index.runs());
+    const now = Date.now();
+    const fresh = cached !== null && (slurmJob === null || now - cached.at < SLURM_STATE_MS) && now - cached.at < RUNNING_RECHECK_MS;
+    if (cached && fresh && cached.key === key) return cached.state;
+    const runs = this.index.runs();
+    const progressOf = this.progressOf(runs);
+    // squeue's word can change every row, and other rows or another backend change everything.
+    const incremental = cached !== null && slurmJob === null && cached.rowsKey === rows.key && cached.backendKey === backendKey;
+    const state = incremental ? await this.update(cached, rows, runs, progressOf) : await this.compute(rows.rows, progressOf);
+    this.stateEntry = { key, rowsKey: rows.key, backendKey, at: now, runs, state };
+    return state;
+  }
+
+  private async compute(rows: SweepRow[], progressOf: (row: SweepRow) => RunProgress): Promise<SweepState> {
     const status = await sweepStatus(this.sweep, { rows, progressOf });
     const cells = selectRuns(this.sweep, rows, progressOf);
     const backend = status.slurmJob ? `slurm job ${status.slurmJob.jobId}` : status.localPool !== null ? 'local pool' : null;
-    const selected = new Set(cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])));
+    return this.finish({ rows, runs: status.runs, cells, backend, warning: status.warning });
+  }
+
+  /**
+   * The state after some runs changed: the rows of those runs (and of running runs, which may
+   * have gone stale) computed again, and the selection of their cells only. A run that changes
+   * in a sweep of 100,000 rows costs its cell, not the sweep.
+   */
+  private async update(before: StateEntry, rows: RowsEntry, runs: Map<string, IndexedRun>, progressOf: (row: SweepRow) => RunProgress): Promise<SweepState> {
+    const changedIds = new Set<string>();
+    for (const [id, run] of runs) {
+      const old = before.runs.get(id);
+      if (!old || !run.signature || !old.signature || !sameSignature(old.signature, run.signature)) changedIds.add(id);
+    }
+    for (const id of before.runs.keys()) if (!runs.has(id)) changedIds.add(id);
+    for (const run of before.state.runs) if (run.state === 'running') changedIds.add(run.row.id);
+    const changedRows = [...changedIds].flatMap((id) => rows.byId.get(id) ?? []);
+    if (changedRows.length === 0) return before.state;
+    const status = await sweepStatus(this.sweep, { rows: changedRows, progressOf });
+    const statuses = [...before.state.runs];
+    for (const run of status.runs) statuses[run.row.index] = run;
+    const changedCells = new Set(changedRows.map((row) => cellKey(row.config)));
+    const cells = before.state.cells.map((cell) => {
+      const key = `${cell.dataset} / ${cell.model} / ${cell.loss}`;
+      return changedCells.has(key) ? selectRuns(this.sweep, rows.byCell.get(key)!, progressOf)[0]! : cell;
+    });
+    return this.finish({ ...before.state, runs: statuses, cells, warning: status.warning });
+  }
+
+  private finish(state: Omit<SweepState, 'selected' | 'counts'>): SweepState {
+    const selected = new Set(state.cells.flatMap((cell) => (cell.selected ? [cell.selected.id] : [])));
     const counts = Object.fromEntries(STATES.map((name) => [name, 0])) as Record<SweepRunState, number>;
-    for (const run of status.runs) counts[run.state]++;
-    const state = { rows, runs: status.runs, cells, backend, warning: status.warning, selected, counts };
-    this.stateEntry = { key, at: Date.now(), state };
-    return state;
+    for (const run of state.runs) counts[run.state]++;
+    return { ...state, selected, counts };
   }
 
   /** The selected runs of the sweep (the dashboard's first selection), or null when RUNS_DIR is not a sweep. */

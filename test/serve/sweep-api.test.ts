@@ -106,6 +106,25 @@ describe('the sweep API in summary and pages', () => {
     const sweep = (await changed.json()) as SweepJson;
     assert.deepEqual(sweep.selected.map((r) => r.index), [5]);
     assert.equal(sweep.counts.planned, 300 - started.size - 1);
+
+    // the state brought up to date run by run is the state computed afresh
+    fakeRun(join(sweepDir, rows[10]!.id), 'finished', 0.3);
+    fakeRun(join(sweepDir, rows[6]!.id), 'running', 0.4);
+    const fresh = await startDashboard({ runsDir: sweepDir, port: 0 });
+    try {
+      const query = 'api/sweep?limit=50&offset=0';
+      const expected = await (await fetch(`${fresh.url}${query}`)).json();
+      let updated: unknown = null;
+      for (let i = 0; i < 50; i++) {
+        updated = await (await fetch(`${dashboard.url}${query}`)).json();
+        if (JSON.stringify(updated) === JSON.stringify(expected)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.deepEqual(updated, expected);
+      assert.equal((expected as SweepJson).counts.interrupted, 1, 'status running, no backend: interrupted');
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('refuses a bad page with 400 naming the parameter', async () => {
