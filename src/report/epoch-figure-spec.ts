@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, datasetColorEncoding, PANEL_HEIGHT, PANEL_WIDTH, runColorEncoding } from './chart-style.js';
+import { CHART_CONFIG, datasetColorEncoding, logTickValues, MIN_PANEL_WIDTH, niceLogTicks, PANEL_HEIGHT, PANEL_WIDTH, runColorEncoding } from './chart-style.js';
 import type { EpochFigure, EpochPanel } from './figure-catalog.js';
 import { metricValue, type RunData } from '../run/run-reader.js';
 
@@ -36,6 +36,13 @@ export function presentPanels(figure: EpochFigure, runs: RunData[]): EpochPanel[
 
 const EPOCH_AXIS = { title: 'epoch (log scale)', grid: true };
 
+/** The epoch axis over these epochs, its ticks chosen for the narrowest panel (MIN_PANEL_WIDTH). */
+function epochAxis(epochs: number[]) {
+  const positive = epochs.filter((e) => e > 0);
+  if (positive.length === 0) return EPOCH_AXIS;
+  return { ...EPOCH_AXIS, values: logTickValues(positive.reduce((a, b) => Math.min(a, b)), positive.reduce((a, b) => Math.max(a, b)), MIN_PANEL_WIDTH, 'x'), format: '~g' };
+}
+
 function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], shown: ReadonlySet<string>, style: RunStyle) {
   const runsInPanel = new Set(points.map((p) => p.run));
   const tptRules = runs
@@ -43,6 +50,8 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
     .map((run) => ({ run: run.label, dataset: run.config.dataset, model: run.config.model, tpt_epoch: run.tptEpoch }));
   const drawn = panel.logY ? points.filter((p) => p.value > 0) : points;
   const color = style === 'run' ? runColorEncoding(runs, shown, true) : datasetColorEncoding(runs);
+  const xAxis = epochAxis([...drawn.map((p) => p.epoch), ...tptRules.map((r) => r.tpt_epoch!)]);
+  const yTicks = panel.logY ? niceLogTicks(drawn.map((p) => p.value), PANEL_HEIGHT) : undefined;
   const byModel = style === 'run' ? {} : { strokeDash: { field: 'model', type: 'nominal' as const, title: 'network', legend: { orient: 'bottom' as const, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } }, detail: { field: 'run', type: 'nominal' as const } };
   return {
     title: { text: panel.title, subtitle: panel.key, fontSize: 13 },
@@ -53,12 +62,12 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
         data: { values: drawn },
         mark: { type: 'line' as const, point: { size: 22 }, strokeWidth: 1.8, clip: true },
         encoding: {
-          x: { field: 'epoch', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: EPOCH_AXIS },
+          x: { field: 'epoch', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: xAxis },
           y: {
             field: 'value',
             type: 'quantitative' as const,
             scale: panel.logY ? { type: 'log' as const } : { type: 'linear' as const, zero: true },
-            axis: { title: panel.key + (panel.logY ? ' (log)' : ''), format: panel.logY ? '~g' : '~r' },
+            axis: { title: panel.key + (panel.logY ? ' (log)' : ''), format: panel.logY ? '~g' : '~r', ...(yTicks && yTicks.length > 0 ? { values: yTicks } : {}) },
           },
           color,
           ...byModel,
@@ -73,7 +82,7 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
         data: { values: tptRules },
         mark: { type: 'rule' as const, strokeDash: [5, 4], strokeWidth: 1.3 },
         encoding: {
-          x: { field: 'tpt_epoch', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: EPOCH_AXIS },
+          x: { field: 'tpt_epoch', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: xAxis },
           color,
           detail: { field: 'run', type: 'nominal' as const },
           tooltip: [

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, PANEL_HEIGHT, PANEL_WIDTH } from './chart-style.js';
+import { CHART_CONFIG, niceLogTicks, PANEL_HEIGHT, PANEL_WIDTH } from './chart-style.js';
 import type { RunData } from '../run/run-reader.js';
 
 export interface LayerPoint {
@@ -38,7 +38,7 @@ export function layerFigureSpec(runs: RunData[]): TopLevelSpec | null {
       mark: { type: 'line' as const, strokeWidth: 1.6 },
       encoding: {
         x: { field: 'depth', type: 'quantitative' as const, axis: { title: 'depth (block)', tickMinStep: 1, format: 'd' } },
-        y: { field: 'nc1', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { title: 'nc1 (log)', format: '~g' } },
+        y: { field: 'nc1', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { title: 'nc1 (log)', format: '~g', values: niceLogTicks(points.map((p) => p.nc1), PANEL_HEIGHT) } },
         color: {
           field: 'epoch',
           type: 'quantitative' as const,

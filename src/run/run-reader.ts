@@ -78,7 +78,8 @@ function findTptEpoch(status: RunStatus | null, metrics: MetricsLine[]): number 
   return null;
 }
 
-export async function readRun(runDir: string): Promise<RunData> {
+/** geometry: false skips geometry.jsonl (the largest file), for readers that only list runs. */
+export async function readRun(runDir: string, options: { geometry?: boolean } = {}): Promise<RunData> {
   const dir = resolve(runDir);
   const configPath = join(dir, RUN_FILE_NAMES.config);
   const configText = await readTextIfExists(configPath);
@@ -112,7 +113,7 @@ export async function readRun(runDir: string): Promise<RunData> {
 
   const metricsText = (await readTextIfExists(join(dir, RUN_FILE_NAMES.metrics))) ?? '';
   const metrics = byEpoch(parseJsonLines(metricsText, metricsLineSchema, RUN_FILE_NAMES.metrics, warnings));
-  const geometryText = (await readTextIfExists(join(dir, RUN_FILE_NAMES.geometry))) ?? '';
+  const geometryText = options.geometry === false ? '' : ((await readTextIfExists(join(dir, RUN_FILE_NAMES.geometry))) ?? '');
   const geometry = byEpoch(parseJsonLines(geometryText, geometryLineSchema, RUN_FILE_NAMES.geometry, warnings));
 
   const classNames = Array.from({ length: config.numClasses }, (_, c) => config.classNames?.[c] ?? String(c));

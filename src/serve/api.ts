@@ -9,17 +9,23 @@ import type { RunCache } from './run-cache.js';
 /** The JSON answers of the dashboard's /api routes; null means 404. */
 
 const LATEST_KEYS = ['train_error', 'test_error', 'loss', 'nc1', 'ncc_mismatch', 'self_duality'] as const;
+/** Figure 8's robustness (train --robustness K): shown for the runs that measured it. */
+const ROBUSTNESS_KEYS = ['deepfool_train', 'deepfool_test', 'deepfool_failed'] as const;
 
 /** Figures (Vega-Lite specs) of the runs overlaid, Table 1, and each run's latest values. */
 export async function figuresResponse(cache: RunCache, names: string[]) {
   const runs = await cache.getMany(names);
+  const lastLines = runs.map((run) => run.metrics[run.metrics.length - 1]);
+  const robustness = ROBUSTNESS_KEYS.filter((key) => lastLines.some((last) => last && metricValue(last, key) !== undefined));
+  const keys = [...LATEST_KEYS, ...robustness];
   return {
     figures: epochFigures(runs),
     table1: table1(runs),
-    latest: runs.map((run) => {
-      const last = run.metrics[run.metrics.length - 1];
+    latestKeys: keys,
+    latest: runs.map((run, i) => {
+      const last = lastLines[i];
       const values: Record<string, number | null> = {};
-      for (const key of LATEST_KEYS) values[key] = last ? metricValue(last, key) ?? null : null;
+      for (const key of keys) values[key] = last ? metricValue(last, key) ?? null : null;
       return { name: run.name, label: run.label, epoch: last?.epoch ?? null, tptEpoch: run.tptEpoch, values };
     }),
   };

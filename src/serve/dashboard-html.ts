@@ -23,22 +23,33 @@ export function dashboardHtml(runsDir: string, sweepSelected: string[] | null = 
   <aside>
     <section id="sweep" data-testid="sweep" hidden>
       <h2>Sweep <span id="sweep-name"></span></h2>
-      <table id="sweep-runs"><thead></thead><tbody></tbody></table>
-      <p class="hint">★ the selected run of its cell (lowest final test error). Click a row to overlay that run.</p>
+      <div id="sweep-counts" class="sweep-counts" data-testid="sweep-counts"></div>
+      <h3>Selected runs</h3>
+      <div class="table-box"><table id="sweep-selected"><thead></thead><tbody></tbody></table></div>
+      <h3>Rows <span id="sweep-filter"></span></h3>
+      <div class="table-box"><table id="sweep-runs"><thead></thead><tbody></tbody></table></div>
+      <div class="pager">
+        <button id="sweep-prev" type="button">‹ prev</button>
+        <span id="sweep-range" data-testid="sweep-range"></span>
+        <button id="sweep-next" type="button">next ›</button>
+      </div>
+      <p class="hint">★ the selected run of its cell (lowest final test error). Click a state above to list only its rows; click a row to overlay that run.</p>
     </section>
     <h2>Runs</h2>
+    <div class="table-box">
     <table id="runs" data-testid="runs">
       <thead><tr><th></th><th>Run</th><th>State</th><th>Epoch</th><th>TPT</th></tr></thead>
       <tbody></tbody>
     </table>
+    </div>
     <p class="hint">Tick runs to overlay them. Hover a curve for its values; the dashed rule marks tpt_epoch, the first epoch with zero training error.</p>
   </aside>
   <main>
     <section id="summary-section">
       <h2>Latest measurements</h2>
-      <table id="latest" data-testid="latest"></table>
+      <div class="table-box"><table id="latest" data-testid="latest"></table></div>
       <h3>Table 1: test accuracy at the start of the terminal phase and at the last epoch</h3>
-      <table id="table1" data-testid="table1"></table>
+      <div class="table-box"><table id="table1" data-testid="table1"></table></div>
     </section>
     <section id="figures-section">
       <div id="figures" data-testid="figures"></div>

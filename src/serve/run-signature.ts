@@ -2,8 +2,11 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUN_FILE_NAMES } from '../run/run-files.js';
 
-/** The files of a run directory that the dashboard reads (docs/run-directory.md). */
-export const RUN_FILES = [RUN_FILE_NAMES.config, RUN_FILE_NAMES.status, RUN_FILE_NAMES.metrics, RUN_FILE_NAMES.geometry] as const;
+/**
+ * The files of a run directory that the dashboard reads (docs/run-directory.md), and report.html,
+ * whose appearance adds a link to the run list.
+ */
+export const RUN_FILES = [RUN_FILE_NAMES.config, RUN_FILE_NAMES.status, RUN_FILE_NAMES.metrics, RUN_FILE_NAMES.geometry, RUN_FILE_NAMES.report] as const;
 export type RunFile = (typeof RUN_FILES)[number];
 
 /** size:mtime of each file ('-' when absent): a change of any means the file changed. */
@@ -25,4 +28,8 @@ export async function runSignature(dir: string): Promise<RunSignature> {
 
 export function changedFiles(before: RunSignature | undefined, after: RunSignature): RunFile[] {
   return RUN_FILES.filter((file) => before?.[file] !== after[file]);
+}
+
+export function sameSignature(a: RunSignature | undefined, b: RunSignature): boolean {
+  return changedFiles(a, b).length === 0;
 }

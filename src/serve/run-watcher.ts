@@ -8,6 +8,18 @@ export interface RunChange {
   files: RunFile[];
 }
 
+/** A run the watcher knows: its directory and the signature of its files at the last check. */
+export interface WatchedRun {
+  dir: string;
+  signature: RunSignature;
+}
+
+/**
+ * A full listing or check of every run waits at least this many times its last duration, so that
+ * a folder of 100,000 planned runs keeps the server busy a fifth of the time at most.
+ */
+const BUSY_FACTOR = 4;
+
 export interface RunWatcherOptions {
   /** Polling period: the fallback where fs.watch misses events (network file systems, some containers). */
   pollMs?: number;
@@ -19,7 +31,8 @@ export interface RunWatcherOptions {
  * Watches the runs in a directory and emits 'change' (RunChange) when a run's files change and
  * 'runs' (names) when runs appear or disappear. fs.watch gives the event at once; a poll every
  * `pollMs` catches what it misses. Both only schedule a comparison of file signatures, so an
- * event seen twice is reported once.
+ * event seen twice is reported once. It is also the dashboard's index of the runs: requests read
+ * the runs and signatures it holds instead of listing the folder again.
  */
 export class RunWatcher extends EventEmitter {
   private readonly pollMs: number;
@@ -29,6 +42,10 @@ export class RunWatcher extends EventEmitter {
   private readonly watchers = new Map<string, FSWatcher>();
   private rootWatcher: FSWatcher | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private lastRescan = { at: 0, ms: 0 };
+  private snapshot: Map<string, WatchedRun> | null = null;
+  private changes = 0;
+  private lastPoll = { at: 0, ms: 0 };
   private readonly pendingChecks = new Map<string, NodeJS.Timeout>();
   private rescanTimer: NodeJS.Timeout | null = null;
   private busy: Promise<void> = Promise.resolve();
@@ -61,6 +78,28 @@ export class RunWatcher extends EventEmitter {
     return [...this.dirs.keys()].sort((a, b) => a.localeCompare(b));
   }
 
+  /**
+   * The runs found by the last listing, by name in sorted order, each with its last signature;
+   * the same map until something changes (callers must not modify it).
+   */
+  runs(): Map<string, WatchedRun> {
+    if (!this.snapshot) {
+      this.snapshot = new Map();
+      for (const name of this.names()) this.snapshot.set(name, { dir: this.dirs.get(name)!, signature: this.signatures.get(name)! });
+    }
+    return this.snapshot;
+  }
+
+  /** Counts the changes seen (a run's files, runs added or removed): equal counts, equal runs(). */
+  get generation(): number {
+    return this.changes;
+  }
+
+  private changed(): void {
+    this.snapshot = null;
+    this.changes++;
+  }
+
   /** Checks run one after another, so that two never compare against the same old signature. */
   private serial(task: () => Promise<void>): Promise<void> {
     this.busy = this.busy.then(() => (this.closed ? undefined : task())).catch((error) => {
@@ -81,12 +120,17 @@ export class RunWatcher extends EventEmitter {
     }
   }
 
+  /** Milliseconds until a task that last took `last.ms` may run again. */
+  private static wait(last: { at: number; ms: number }, minimumMs: number): number {
+    return Math.max(0, last.at + Math.max(minimumMs, BUSY_FACTOR * last.ms) - Date.now());
+  }
+
   private scheduleRescan(): void {
     if (this.rescanTimer || this.closed) return;
     this.rescanTimer = setTimeout(() => {
       this.rescanTimer = null;
       void this.serial(() => this.rescan());
-    }, 50);
+    }, RunWatcher.wait(this.lastRescan, 50));
   }
 
   private scheduleCheck(name: string): void {
@@ -102,6 +146,7 @@ export class RunWatcher extends EventEmitter {
   }
 
   private async rescan(): Promise<void> {
+    const started = Date.now();
     const found = await listRunDirs(this.runsDir);
     let listChanged = false;
     for (const [name, dir] of found) {
@@ -121,7 +166,11 @@ export class RunWatcher extends EventEmitter {
       this.watchers.get(name)?.close();
       this.watchers.delete(name);
     }
-    if (listChanged) this.emit('runs', this.names());
+    this.lastRescan = { at: Date.now(), ms: Date.now() - started };
+    if (listChanged) {
+      this.changed();
+      this.emit('runs', this.names());
+    }
   }
 
   private async check(name: string): Promise<void> {
@@ -130,11 +179,18 @@ export class RunWatcher extends EventEmitter {
     const signature = await runSignature(dir);
     const files = changedFiles(this.signatures.get(name), signature);
     this.signatures.set(name, signature);
-    if (files.length > 0) this.emit('change', { name, files } satisfies RunChange);
+    if (files.length > 0) {
+      this.changed();
+      this.emit('change', { name, files } satisfies RunChange);
+    }
   }
 
+  /** Lists the folder again and checks every run, each no more often than its cost allows. */
   private async poll(): Promise<void> {
-    await this.rescan();
+    if (RunWatcher.wait(this.lastRescan, this.pollMs) === 0) await this.rescan();
+    if (RunWatcher.wait(this.lastPoll, this.pollMs) > 0) return;
+    const started = Date.now();
     for (const name of this.dirs.keys()) await this.check(name);
+    this.lastPoll = { at: Date.now(), ms: Date.now() - started };
   }
 }

@@ -9,7 +9,7 @@ import { RunWatcher } from './run-watcher.js';
 import { hasDotSegment, resolveFileInside } from './safe-path.js';
 import { SseHub } from './sse.js';
 import { parseRunList } from './run-list.js';
-import { sweepResponse, sweepSelectedRuns } from './sweep-api.js';
+import { parseSweepQuery, SweepIndex, type SweepAnswer } from './sweep-api.js';
 import { StaticFiles } from './static-assets.js';
 
 /** The dashboard listens on the loopback interface only: it is a local tool, not a web service. */
@@ -58,6 +58,23 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
+/** A JSON body with its ETag; 304 and no body when the browser already holds this version. */
+function sendTagged(req: IncomingMessage, res: ServerResponse, answer: SweepAnswer): void {
+  const headers = { ETag: answer.etag, 'Cache-Control': 'no-cache' };
+  if (req.headers['if-none-match'] === answer.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(answer.body);
+}
+
+function sendRaw(res: ServerResponse, json: string): void {
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(json);
+}
+
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text + '\n');
@@ -78,11 +95,20 @@ function queryOf(req: IncomingMessage): URLSearchParams {
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const runsDir = resolve(options.runsDir);
-  const cache = new RunCache(runsDir);
   const hub = new SseHub();
   const files = new StaticFiles();
   const watcher = new RunWatcher(runsDir, { pollMs: options.pollMs });
+  // The watcher is the index of the runs: a request never lists the folder itself.
+  const cache = new RunCache(runsDir, { source: async () => watcher.runs() });
+  const sweep = new SweepIndex(runsDir, watcher);
 
+  // The run list as JSON, made again only when the watcher saw a change.
+  let runsJsonEntry: { generation: number; json: string } | null = null;
+  const runsJson = async (): Promise<string> => {
+    const generation = watcher.generation;
+    if (runsJsonEntry?.generation !== generation) runsJsonEntry = { generation, json: JSON.stringify(await cache.summaries()) };
+    return runsJsonEntry.json;
+  };
   const broadcastRuns = async () => hub.send('runs', await cache.summaries());
   watcher.on('change', (change) => {
     hub.send('run-changed', change);
@@ -90,6 +116,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   watcher.on('runs', () => void broadcastRuns().catch(() => undefined));
   await watcher.start();
+  // Read every run's summary (and a sweep's rows) once now, so that no first request pays for it.
+  await cache.summaries();
+  if (sweep.isSweep()) await sweep.selectedRuns();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
@@ -103,7 +132,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
     if (rawPath === '/' || rawPath === '/index.html') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(dashboardHtml(runsDir, sweepSelectedRuns(runsDir)));
+      res.end(dashboardHtml(runsDir, await sweep.selectedRuns()));
       return;
     }
     if (files.has(rawPath)) {
@@ -116,8 +145,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       hub.add(res, [{ event: 'runs', data: await cache.summaries() }]);
       return;
     }
-    if (rawPath === '/api/runs') return sendJson(res, 200, await cache.summaries());
-    if (rawPath === '/api/sweep') return sendJson(res, 200, await sweepResponse(runsDir));
+    if (rawPath === '/api/runs') return sendRaw(res, await runsJson());
+    if (rawPath === '/api/sweep') {
+      const parsed = parseSweepQuery(query);
+      if (!parsed.ok) return sendText(res, 400, parsed.error);
+      const answer = await sweep.answer(parsed.query);
+      return answer ? sendTagged(req, res, answer) : sendJson(res, 200, null);
+    }
     if (rawPath === '/api/figures') {
       const list = parseRunList(query.get('runs'));
       if (!list.ok) return sendText(res, 400, list.error);

@@ -1,4 +1,4 @@
-import { readRunProgress } from './run-state.js';
+import { readRunProgress, type RunProgress } from './run-state.js';
 import type { SweepDirectory, SweepRow } from './sweep-directory.js';
 
 /**
@@ -33,7 +33,12 @@ export function cellKey(config: Record<string, unknown>): string {
   return `${config.dataset} / ${config.model} / ${config.loss}`;
 }
 
-export function selectRuns(sweep: SweepDirectory, rows: SweepRow[] = sweep.readRows()): CellSelection[] {
+/** `progressOf` lets a caller that keeps the runs' progress (the dashboard) spare the reads. */
+export function selectRuns(
+  sweep: SweepDirectory,
+  rows: SweepRow[] = sweep.readRows(),
+  progressOf: (row: SweepRow) => RunProgress = (row) => readRunProgress(sweep.runDir(row)),
+): CellSelection[] {
   const cells = new Map<string, CellSelection>();
   for (const row of rows) {
     const key = cellKey(row.config);
@@ -42,7 +47,7 @@ export function selectRuns(sweep: SweepDirectory, rows: SweepRow[] = sweep.readR
       cell = { dataset: String(row.config.dataset), model: String(row.config.model), loss: String(row.config.loss), selected: null, note: null, finished: 0, diverged: 0, unfinished: 0, candidates: [] };
       cells.set(key, cell);
     }
-    const progress = readRunProgress(sweep.runDir(row));
+    const progress = progressOf(row);
     const candidate: Candidate = {
       index: row.index,
       id: row.id,

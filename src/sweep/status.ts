@@ -45,8 +45,13 @@ function runState(progress: RunProgress, queue: { state: string; slurmState: str
   return 'planned';
 }
 
-export async function sweepStatus(sweep: SweepDirectory): Promise<SweepStatus> {
-  const rows = sweep.readRows();
+/** `known` lets a caller that keeps the rows and the runs' progress (the dashboard) spare the reads. */
+export async function sweepStatus(
+  sweep: SweepDirectory,
+  known: { rows?: SweepRow[]; progressOf?: (row: SweepRow) => RunProgress } = {},
+): Promise<SweepStatus> {
+  const rows = known.rows ?? sweep.readRows();
+  const progressOf = known.progressOf ?? ((row: SweepRow) => readRunProgress(sweep.runDir(row)));
   const slurmJob = readSlurmJob(sweep);
   let queue = new Map<number, { state: string; slurmState: string }>();
   let warning: string | null = null;
@@ -58,7 +63,7 @@ export async function sweepStatus(sweep: SweepDirectory): Promise<SweepStatus> {
   }
   const localPool = runningLocalPool(sweep);
   const runs = rows.map((row): SweepRunStatus => {
-    const progress = readRunProgress(sweep.runDir(row));
+    const progress = progressOf(row);
     const queued = queue.get(row.index);
     return {
       row,

@@ -37,8 +37,8 @@ describe('dashboard of a sweep', () => {
   });
 
   it('serves every row with its state and the selected run of each cell', async () => {
-    const sweep = (await (await fetch(`${dashboard.url}api/sweep`)).json()) as { runs: { name: string; state: string; selected: boolean; testError: number }[]; cells: { selected: string; lr: number }[] };
-    assert.deepEqual(sweep.runs.map((r) => [r.name, r.state, r.selected, r.testError]), [
+    const sweep = (await (await fetch(`${dashboard.url}api/sweep`)).json()) as { page: { runs: { name: string; state: string; selected: boolean; testError: number }[] }; cells: { selected: string; lr: number }[] };
+    assert.deepEqual(sweep.page.runs.map((r) => [r.name, r.state, r.selected, r.testError]), [
       [rows[0]!.id, 'finished', false, 0.3],
       [rows[1]!.id, 'finished', true, 0.2],
       [rows[2]!.id, 'diverged', false, 0.9],

@@ -127,10 +127,10 @@
 
   // ---- figures ----
 
-  function renderLatest(latest) {
+  /** `keys`: the metrics the server chose (the robustness keys only when a run measured them). */
+  function renderLatest(latest, keys) {
     const table = $('latest');
     table.replaceChildren();
-    const keys = ['train_error', 'test_error', 'loss', 'nc1', 'ncc_mismatch', 'self_duality'];
     table.append(el('tr', {}, ...['run', 'measured epoch', 'tpt_epoch', ...keys].map((h) => el('th', { text: h }))));
     latest.forEach((row, i) => {
       const swatch = el('span', { class: 'swatch' });
@@ -163,6 +163,57 @@
     }
   }
 
+  // ---- fitting a chart to its box ----
+  // The server's specs are the report's: panels of PANEL_WIDTH (src/report/chart-style.ts) side by
+  // side, wider than a laptop's screen. Here a figure gets narrower panels first (down to
+  // MIN_PANEL_WIDTH, the width the report's tick values are chosen for), then more rows.
+  const MIN_PANEL_WIDTH = 220;
+  // vega-embed keeps this much on the right of a chart for its actions menu.
+  const EMBED_ACTIONS_WIDTH = 40;
+
+  const svgWidth = (target) => Number(target.querySelector('svg')?.getAttribute('width') ?? 0);
+
+  /** The width a chart may take in the figures' column (a figure box's padding and border off). */
+  const figureWidth = () => $('figures').clientWidth - 26 - EMBED_ACTIONS_WIDTH;
+  const heatmapWidth = () => $('geometry-heatmap').parentElement.clientWidth - 18 - EMBED_ACTIONS_WIDTH;
+
+  function relayout(spec, width, columns) {
+    const panels = spec.hconcat.map((panel) => ({ ...panel, width, ...(panel.height === panel.width ? { height: width } : {}) }));
+    const { hconcat, ...rest } = spec;
+    return columns >= panels.length ? { ...rest, hconcat: panels } : { ...rest, concat: panels, columns };
+  }
+
+  // A panel's axes, title and the spacing beside it take about this much (measured, then corrected).
+  const PANEL_OVERHEAD = 100;
+
+  /** Embeds a spec into `target`, laid out (and corrected after drawing) to be no wider than `available` pixels. */
+  async function embedFitted(target, spec, available) {
+    const panels = Array.isArray(spec.hconcat) ? spec.hconcat : [];
+    const panelWidth = panels[0]?.width;
+    const n = panels.length;
+    if (n === 0 || typeof panelWidth !== 'number' || !(available > 0) || n * (panelWidth + PANEL_OVERHEAD) <= available) {
+      const result = await vegaEmbed(target, spec, EMBED_OPTIONS);
+      if (n === 0 || typeof panelWidth !== 'number' || !(available > 0) || svgWidth(target) <= available) return result;
+      result.view.finalize();
+    }
+    let columns = n;
+    let width = Math.min(panelWidth, Math.floor(available / n - PANEL_OVERHEAD));
+    if (width < MIN_PANEL_WIDTH) {
+      columns = Math.max(1, Math.floor(available / (MIN_PANEL_WIDTH + PANEL_OVERHEAD)));
+      width = Math.min(panelWidth, Math.floor(available / columns - PANEL_OVERHEAD));
+    }
+    let result = null;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      result?.view.finalize();
+      result = await vegaEmbed(target, relayout(spec, Math.max(80, width), columns), EMBED_OPTIONS);
+      const drawn = svgWidth(target);
+      if (drawn <= available) break;
+      if (columns > 1) columns--;
+      else width = Math.floor((width * available) / drawn) - 4;
+    }
+    return result;
+  }
+
   /** Draws a figure into a fresh element and swaps it in, so that a live update does not flicker. */
   async function embedFigure(figure) {
     let box = document.querySelector(`.figure[data-figure="${CSS.escape(figure.id)}"]`);
@@ -172,7 +223,7 @@
         el('p', { class: 'caption', text: figure.caption }));
     }
     const target = el('div', { class: 'chart' });
-    const result = await vegaEmbed(target, figure.spec, EMBED_OPTIONS);
+    const result = await embedFitted(target, figure.spec, figureWidth());
     box.querySelector('.chart').replaceWith(target);
     state.views.get(figure.id)?.finalize();
     state.views.set(figure.id, result.view);
@@ -188,7 +239,7 @@
     try {
       const names = selectedNames();
       const data = await getJson(`/api/figures?runs=${encodeURIComponent(names.join(','))}`);
-      renderLatest(data.latest);
+      renderLatest(data.latest, data.latestKeys);
       renderTable1(data.table1);
       const container = $('figures');
       const boxes = [];
@@ -270,7 +321,7 @@
       const data = await getJson(`/api/heatmap?run=${encodeURIComponent(name)}&epoch=${epoch}`);
       if (state.geometry.run !== name) return;
       const target = el('div');
-      const result = await vegaEmbed(target, data.spec, EMBED_OPTIONS);
+      const result = await embedFitted(target, data.spec, heatmapWidth());
       $('geometry-heatmap').replaceChildren(target);
       state.geometry.heatmapView?.finalize();
       state.geometry.heatmapView = result.view;
@@ -300,6 +351,19 @@
   $('geometry-epoch').addEventListener('input', (e) => showGeometryIndex(Number(e.target.value)));
   $('geometry-run').addEventListener('change', (e) => loadGeometry(e.target.value, true));
   $('geometry-play').addEventListener('click', togglePlay);
+
+  // A new width fits the charts again (after the resizing stops).
+  let fittedFor = window.innerWidth;
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      if (window.innerWidth === fittedFor) return;
+      fittedFor = window.innerWidth;
+      if (state.initialised) loadFigures();
+      if (state.geometry.run && state.geometry.lines.length > 0) showGeometryIndex(state.geometry.index);
+    }, 200);
+  });
 
   // ---- live updates ----
 
