@@ -55,42 +55,56 @@ export function register(program: Command): void {
       const { RunDirectory } = await import('../run/run-directory.js');
       const { removeOwnRun } = await import('./fresh-run.js');
       const run = new RunDirectory(options.out);
-      if (options.fresh) for (const removed of removeOwnRun(options.out)) console.log(`--fresh: removed ${removed}`);
-      let resume = false;
-      if (run.hasRun()) {
-        const state = run.readStatus()?.state ?? 'interrupted';
-        if (state === 'finished') {
-              console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
-          console.log(summaryTable(run.readMetrics()));
-          const report = run.reportFile;
-          if (existsSync(report)) console.log(`report: ${report}`);
-          return;
-        }
-        console.log(`continuing the demo run in ${options.out} from its last checkpoint`);
-        resume = true;
-      }
-      const cli: TrainCliOptions = {
-        ...DEMO_SETTINGS,
-        out: options.out,
-        epochs: options.epochs,
-        pad: false,
-        batchSize: 128,
-        momentum: 0.9,
-        weightDecay: 5e-4,
-        gamma: 0.1,
-        layers: true,
-        pool: false,
-        seed: 0,
-        device: options.device,
-        threads: options.threads,
-        robustness: options.robustness,
-        report: true,
-        resume,
-        quiet: options.quiet,
-      };
-      const result = await runTraining(cli);
-      if (result?.state === 'finished') {
-        console.log(summaryTable(result.records));
+      // Held from the check to the end of the training: --fresh never deletes a run that another process writes.
+      const lock = run.lockWriter(options.fresh ? 'demo --fresh' : 'demo');
+      try {
+        await demo(options, run, removeOwnRun);
+      } finally {
+        lock.release();
       }
     });
+}
+
+async function demo(
+  options: { out: string; epochs: number; fresh: boolean; device: string; threads?: number; quiet: boolean; robustness?: number },
+  run: import('../run/run-directory.js').RunDirectory,
+  removeOwnRun: (path: string) => string[],
+): Promise<void> {
+  if (options.fresh) for (const removed of removeOwnRun(options.out)) console.log(`--fresh: removed ${removed}`);
+  let resume = false;
+  if (run.hasRun()) {
+    const state = run.readStatus()?.state ?? 'interrupted';
+    if (state === 'finished') {
+          console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
+      console.log(summaryTable(run.readMetrics()));
+      const report = run.reportFile;
+      if (existsSync(report)) console.log(`report: ${report}`);
+      return;
+    }
+    console.log(`continuing the demo run in ${options.out} from its last checkpoint`);
+    resume = true;
+  }
+  const cli: TrainCliOptions = {
+    ...DEMO_SETTINGS,
+    out: options.out,
+    epochs: options.epochs,
+    pad: false,
+    batchSize: 128,
+    momentum: 0.9,
+    weightDecay: 5e-4,
+    gamma: 0.1,
+    layers: true,
+    pool: false,
+    seed: 0,
+    device: options.device,
+    threads: options.threads,
+    robustness: options.robustness,
+    report: true,
+    resume,
+    quiet: options.quiet,
+  };
+  const result = await runTraining(cli);
+  if (result?.state === 'finished') {
+    console.log(summaryTable(result.records));
+  }
 }

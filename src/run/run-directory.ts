@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { LockFile, liveHolder, type LockRecord } from '../io/lock-file.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { readJsonLines } from './json-lines.js';
 import { EPOCH_CHECKPOINT_PATTERN, epochCheckpointName, LAST_CHECKPOINT_NAME, RUN_FILE_NAMES } from './run-files.js';
@@ -9,6 +10,19 @@ import { epochRecordSchema, runStatusSchema, type EpochRecord, type RunStatus, t
 import { RunReadError } from './run-reader.js';
 
 export type { EpochRecord } from './run-schema.js';
+
+export interface RunWriterLock {
+  release(): void;
+}
+
+/** Removes an empty folder; a folder with anything in it stays. */
+function rmdirSafely(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (the run wrote something), or already gone
+  }
+}
 
 /** The files of one run (docs/run-directory.md): the trainer writes them, everything else reads them. */
 export class RunDirectory {
@@ -33,6 +47,9 @@ export class RunDirectory {
   get reportFile(): string {
     return join(this.root, RUN_FILE_NAMES.report);
   }
+  get writerLockFile(): string {
+    return join(this.root, RUN_FILE_NAMES.writerLock);
+  }
   get checkpointDir(): string {
     return join(this.root, RUN_FILE_NAMES.checkpoints);
   }
@@ -41,6 +58,33 @@ export class RunDirectory {
   }
   checkpointFor(epoch: number): string {
     return join(this.checkpointDir, epochCheckpointName(epoch));
+  }
+
+  /**
+   * Makes this process the run's one writer (writer.lock), or throws a LockHeldError naming the
+   * live process that is. A folder this call had to create is removed again on release if nothing
+   * else was written into it, so that a start that fails its checks leaves nothing behind.
+   */
+  lockWriter(purpose: string): RunWriterLock {
+    const created = mkdirSync(this.root, { recursive: true }) !== undefined;
+    let lock: LockFile;
+    try {
+      lock = LockFile.acquire(this.writerLockFile, this.root, purpose);
+    } catch (error) {
+      if (created) rmdirSafely(this.root);
+      throw error;
+    }
+    return {
+      release: () => {
+        lock.release();
+        if (created) rmdirSafely(this.root);
+      },
+    };
+  }
+
+  /** The live process writing this run, if any (a stale lock of a killed process counts as none). */
+  liveWriter(): LockRecord | null {
+    return liveHolder(this.writerLockFile);
   }
 
   create(): void {

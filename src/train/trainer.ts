@@ -105,8 +105,15 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function train(options: TrainOptions, control: TrainControl = {}): Promise<TrainResult> {
   // Under `ncollapse launch` or srun: one rank of a data-parallel run; only rank 0 writes.
   const dp = DataParallel.fromEnvironment();
+  const writer = dp === undefined || dp.isWriter;
   try {
-    return await trainRank(options, dp === undefined || dp.isWriter ? control : { ...control, quiet: true, writeReport: undefined }, dp);
+    // One live writer per run directory: a second train, resume or demo --fresh is refused, naming the first.
+    const lock = writer && typeof options.out === 'string' && options.out !== '' ? new RunDirectory(String(options.out)).lockWriter(control.resume ? 'train --resume' : 'train') : undefined;
+    try {
+      return await trainRank(options, writer ? control : { ...control, quiet: true, writeReport: undefined }, dp);
+    } finally {
+      lock?.release();
+    }
   } finally {
     dp?.destroy();
   }
