@@ -1,25 +1,13 @@
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { canonicalJson, configId } from './config-id.js';
 import { SweepDirectoryError } from './errors.js';
 import { gridPoints, readGrid, type Grid } from './grid.js';
 import { SWEEP_KIND, SweepDirectory, type SweepInfo, type SweepRow } from './sweep-directory.js';
 import { explicitArgs, optionArgs, parseTrainArgs, rowConfig, type GridValue } from './train-options.js';
 
-/** JSON with keys sorted at every level: the same settings always give the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function configId(config: object): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 12);
-}
+export { canonicalJson, configId } from './config-id.js';
 
 function wordsOf(name: string, value: GridValue): string[] {
   const words = optionArgs(name, value);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,24 +7,7 @@ import { after, describe, it } from 'node:test';
 
 import { LockFile, LockHeldError, liveHolder, readLock } from '../../src/io/lock-file.js';
 import { currentProcess, processState } from '../../src/io/process-identity.js';
-
-/** A process that holds `file` through LockFile and reports 'locked' on stdout. */
-function holder(file: string): Promise<ChildProcess> {
-  const code = `
-    const { LockFile } = await import(${JSON.stringify(new URL('../../src/io/lock-file.ts', import.meta.url).href)});
-    LockFile.acquire(${JSON.stringify(file)}, 'the folder', 'test holder');
-    console.log('locked');
-    setTimeout(() => {}, 60_000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once('data', () => resolve(child));
-    child.once('exit', (c) => reject(new Error(`the holder exited with ${c}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-}
+import { exited, holdLock } from './lock-holder.js';
 
 describe('lock file (one live writer)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ncollapse-lock-'));
@@ -32,7 +15,7 @@ describe('lock file (one live writer)', () => {
 
   it('refuses a second process while the first lives, naming it; takes the lock over once it is killed', async () => {
     const file = join(dir, 'a.lock');
-    const child = await holder(file);
+    const child = await holdLock(file);
     try {
       assert.throws(
         () => LockFile.acquire(file, 'the folder', 'test'),
