@@ -36,7 +36,7 @@ export interface ArrayAnalysis {
   dim: number;
   /** W's row count when a weight is given, else the largest label + 1. */
   numClasses: number;
-  /** METRICS.md's keys in METRICS.md's order; those that need what was not given are absent. */
+  /** docs/metrics.md's keys in docs/metrics.md's order; those that need what was not given are absent. */
   metrics: CollapseMetrics;
 }
 
@@ -44,7 +44,7 @@ export interface ArrayAnalysis {
 const ORIGIN = 'analyzeArrays';
 
 /**
- * Every collapse measure of METRICS.md for arrays in memory, with the same checks and the same
+ * Every collapse measure of docs/metrics.md for arrays in memory, with the same checks and the same
  * numbers as `ncollapse analyze` on a file holding them. Bad input throws an AnalysisInputError
  * naming the array and what was expected.
  */

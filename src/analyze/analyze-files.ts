@@ -30,7 +30,7 @@ export interface AnalysisOutput {
   samples: number;
   dim: number;
   numClasses: number;
-  /** METRICS.md keys in METRICS.md's order. */
+  /** docs/metrics.md keys in docs/metrics.md's order. */
   metrics: Record<string, number>;
   /** Layer-wise collapse (--checkpoint with --layers). */
   layers?: LayerCollapse[];

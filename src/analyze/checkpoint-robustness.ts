@@ -1,8 +1,8 @@
 /** `ncollapse robustness RUN`: the paper's DeepFool measure for a saved model of a run. */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 
 import { InputFileError, UsageError } from '../errors.js';
+import { RunDirectory } from '../run/run-directory.js';
 import { robustnessMetrics } from '../robustness/measure-robustness.js';
 import * as torch from '../torch/index.js';
 import { disposeSplit } from '../train/data-tensors.js';
@@ -28,13 +28,12 @@ export interface CheckpointRobustness {
 export const DEFAULT_ROBUSTNESS_SAMPLES = 200;
 
 /** The checkpoint of a run at an epoch, or its last one; the error for a missing one lists the epochs there are. */
-export function runCheckpoint(run: string, epoch?: number): string {
-  const config = join(run, 'config.json');
-  if (!existsSync(config)) throw new InputFileError(config, 'no such file: RUN must be a run directory written by ncollapse train');
-  const dir = join(run, 'checkpoints');
-  const file = join(dir, epoch === undefined ? 'last.safetensors' : `epoch-${String(epoch).padStart(4, '0')}.safetensors`);
+export function runCheckpoint(root: string, epoch?: number): string {
+  const run = new RunDirectory(root);
+  if (!run.hasRun()) throw new InputFileError(run.configFile, 'no such file: RUN must be a run directory written by ncollapse train');
+  const file = epoch === undefined ? run.lastCheckpoint : run.checkpointFor(epoch);
   if (!existsSync(file)) {
-    const epochs = existsSync(dir) ? readdirSync(dir).flatMap((f) => /^epoch-(\d+)\.safetensors$/.exec(f)?.[1] ?? []).map(Number) : [];
+    const epochs = run.checkpointEpochs();
     throw new InputFileError(file, `no such checkpoint; this run saved the measured epochs ${epochs.length ? epochs.join(', ') : '(none yet)'}`);
   }
   return file;

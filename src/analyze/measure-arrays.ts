@@ -10,7 +10,7 @@ export interface ArrayMeasurement {
   samples: number;
   dim: number;
   numClasses: number;
-  /** METRICS.md's keys in METRICS.md's order. */
+  /** docs/metrics.md's keys in docs/metrics.md's order. */
   metrics: Record<string, number>;
 }
 

@@ -1,40 +1,16 @@
 import { Command, Option } from 'commander';
 import { nonNegativeNumber, positiveInteger } from '../options/option-parsers.js';
 import type { AnalyzeFilesOptions } from '../analyze/analyze-files.js';
+import { metricEntry } from '../collapse/metric-catalog.js';
 
 /** What commander hands over: the engine's options, with the defaults filled in, plus --json. */
 type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; batchSize: number; json?: boolean };
 
-/** What each key means, for the table (METRICS.md has the definitions). */
-const MEANINGS: Record<string, string> = {
-  train_error: 'fraction misclassified by argmax(W h + b)',
-  equinorm_means: 'std/mean of |mu_c - mu_G|            (NC2, -> 0)',
-  equinorm_classifier: 'std/mean of |w_c|                    (NC2, -> 0)',
-  equiangular_means: 'std of cos between centred means     (NC2, -> 0)',
-  equiangular_classifier: 'std of cos between classifier rows   (NC2, -> 0)',
-  maxangle_means: 'mean |cos + 1/(C-1)|, means          (NC2, -> 0)',
-  maxangle_classifier: 'mean |cos + 1/(C-1)|, classifier     (NC2, -> 0)',
-  self_duality: '||W/||W|| - Mt/||Mt|| ||^2           (NC3, -> 0)',
-  nc1: 'Tr(Sigma_W Sigma_B^+)/C              (NC1, -> 0)',
-  ncc_mismatch: 'network vs nearest class centre     (NC4, -> 0)',
-  nc1_trace_ratio: 'Tr(Sigma_W)/Tr(Sigma_B)              (-> 0)',
-  cdnv: 'class-distance normalised variance   (-> 0)',
-  etf_error_means: 'distance of Mt Mt^T to a simplex ETF (-> 0)',
-  etf_error_classifier: 'distance of W W^T to a simplex ETF   (-> 0)',
-  margin_min: 'min normalised margin                (grows in TPT)',
-  margin_mean: 'mean normalised margin               (grows in TPT)',
-  webb_lowe_distance: 'W vs least-squares W_LS              (-> 0 under MSE)',
-  webb_lowe_agreement: 'W_LS decides as the network          (-> 1)',
-  ncc_accuracy: 'nearest-class-centre accuracy',
-  lnc1: 'MSE decomposition: NC1 term',
-  lnc23: 'MSE decomposition: NC2/NC3 term',
-  lperp: 'MSE decomposition: distance to W_LS term',
-};
 
 export function register(program: Command): void {
   program
     .command('analyze')
-    .description('Measure neural collapse (every METRICS.md key) on saved features, labels and classifier')
+    .description('Measure neural collapse (every key of docs/metrics.md) on saved features, labels and classifier')
     .argument('[file]', '.npz (np.savez) or .safetensors holding the arrays')
     .option('--features <name>', 'features array, N x p (float32/float64)', 'H')
     .option('--labels <name>', 'labels array, N (integers 0..C-1)', 'y')
@@ -47,7 +23,7 @@ export function register(program: Command): void {
     .option('--wd <decay>', 'training weight decay: adds the MSE decomposition lnc1, lnc23, lperp', nonNegativeNumber)
     .addOption(new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)").choices(['full', 'projected']).default('full'))
     .option('--batch-size <n>', 'rows per accumulated batch', positiveInteger, 1024)
-    .option('--json', 'print one JSON object whose keys are METRICS.md\'s')
+    .option('--json', 'print one JSON object whose keys are docs/metrics.md\'s')
     .option('--checkpoint <file>', "a saved model (runs/NAME/checkpoints/last.safetensors): its penultimate features on a dataset are measured")
     .option('--dataset <name>', "with --checkpoint: the dataset to run the model on (default: the run's)")
     .option('--data-dir <dir>', 'with --checkpoint: where the dataset files are')
@@ -64,7 +40,7 @@ export function register(program: Command): void {
       console.log(`${output.source}: N = ${output.samples}, p = ${output.dim}, C = ${output.numClasses}`);
       const width = Math.max(...Object.keys(output.metrics).map((k) => k.length));
       for (const [key, value] of Object.entries(output.metrics)) {
-        console.log(`${key.padEnd(width)}  ${formatValue(value).padStart(13)}  ${MEANINGS[key] ?? ''}`);
+        console.log(`${key.padEnd(width)}  ${formatValue(value).padStart(13)}  ${metricEntry(key)?.meaning ?? ''}`);
       }
       if (output.layers) {
         console.log('');

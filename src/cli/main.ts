@@ -16,7 +16,7 @@ async function commands(): Promise<Register[]> {
     import('./launch.js'),
     import('./sweep.js'),
     import('./robustness.js'),
-    import('./presets.js'),
+    import('./list-presets.js'),
   ] as Promise<{ register: Register }>[]);
   return modules.map((m) => m.register);
 }

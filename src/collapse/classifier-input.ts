@@ -5,7 +5,7 @@ import { type LinearClassifier } from './measures/least-squares-classifier.js';
 
 /**
  * The network's classifier as float64 on the measurement's device, checked against the classes
- * and the feature width. A missing bias is zero (METRICS.md).
+ * and the feature width. A missing bias is zero (docs/metrics.md).
  */
 export function prepareClassifier(weight: Tensor, bias: Tensor | undefined, numClasses: number, dim: number, device: string): LinearClassifier {
   if (weight.ndim !== 2 || weight.size(0) !== numClasses) {

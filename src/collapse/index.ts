@@ -1,4 +1,4 @@
-/** Neural-collapse measures (METRICS.md): accumulate batch by batch, then measure. */
+/** Neural-collapse measures (docs/metrics.md): accumulate batch by batch, then measure. */
 export { CollapseError } from './errors.js';
 export { type FeatureBatch, type FeatureSource, type BatchSource, featureBatches } from './batches.js';
 export { forEachBatch } from './for-each-batch.js';
@@ -7,6 +7,7 @@ export { WithinClassScatterAccumulator } from './within-class-scatter-accumulato
 export { SecondPassAccumulator, type SecondPassTotals, type SecondPassClassifiers } from './second-pass-accumulator.js';
 export { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
 export { type CollapseMetrics, COLLAPSE_METRIC_KEYS, orderedMetrics } from './collapse-metrics.js';
+export { METRIC_CATALOG, metricEntry, type MetricEntry, type MetricGroup, type MetricKey } from './metric-catalog.js';
 export { CollapseMeasurement, type CollapseOptions, type CovarianceMode } from './collapse-measurement.js';
 export { measureCollapse, measureCollapseOfArrays } from './measure-collapse.js';
 export { EIGENVALUE_CUT } from './measures/eigen-cut.js';

@@ -11,7 +11,7 @@ import { nc1TraceRatio } from './measures/trace-ratio.js';
 import { SecondPassAccumulator } from './second-pass-accumulator.js';
 import type { ShardReducer } from './shard-reducer.js';
 
-/** One block's collapse (the keys of METRICS.md's layer-wise section and run-schema's layer record). */
+/** One block's collapse (the keys of docs/metrics.md's layer-wise section and run-schema's layer record). */
 export interface LayerCollapse {
   /** The block's dotted module name. */
   name: string;

@@ -5,7 +5,7 @@ import { type CollapseMetrics } from './collapse-metrics.js';
 import { forEachBatch } from './for-each-batch.js';
 
 /**
- * Every collapse metric of METRICS.md for features streamed in batches: two passes over the
+ * Every collapse metric of docs/metrics.md for features streamed in batches: two passes over the
  * source (class means and within-class covariance, then decisions), memory independent of N.
  */
 export function measureCollapse(source: FeatureSource, options: CollapseOptions): CollapseMetrics {

@@ -10,7 +10,7 @@ import { pauseBeforeRename } from './write-pause.js';
  * target. On failure the temporary file is removed and the target is left as it was.
  */
 export function writeFileAtomically(file: string, write: (fd: number) => void): void {
-  const temporary = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const temporary = temporaryName(file);
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'wx');
@@ -31,6 +31,14 @@ export function writeFileAtomically(file: string, write: (fd: number) => void): 
   }
   syncDirectory(dirname(file));
 }
+
+/** The name a write goes to before it is renamed over `file`: `<file>.tmp-<pid>-<random hex>`. */
+export function temporaryName(file: string): string {
+  return `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Matches a name made by temporaryName; group 1 is the writer's process id. */
+export const TEMPORARY_NAME_PATTERN = /\.tmp-(\d+)-[0-9a-f]+$/;
 
 /** writeFileAtomically for content in memory. */
 export function atomicWriteFile(file: string, content: string | Uint8Array): void {

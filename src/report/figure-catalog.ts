@@ -1,3 +1,5 @@
+import { metricEntry, type MetricKey } from '../collapse/metric-catalog.js';
+
 /**
  * Which metrics are plotted against epoch, grouped into figures the way Papyan, Han & Donoho
  * (PNAS 2020) group them. One panel per metric key; a panel that no run has is left out, and a
@@ -5,10 +7,15 @@
  */
 
 export interface EpochPanel {
-  key: string;
+  key: MetricKey;
   title: string;
-  /** Log y, as the paper draws errors and NC1; non-positive values are then not drawn. */
+  /** Log y, as the paper draws errors and NC1 (the catalogue's logScale); non-positive values are then not drawn. */
   logY: boolean;
+}
+
+/** A panel of one catalogued key, drawn on the scale the catalogue gives it. */
+function panel(key: MetricKey, title: string): EpochPanel {
+  return { key, title, logY: metricEntry(key)!.logScale };
 }
 
 export type FigureSection = 'training' | 'paper' | 'extras' | 'layers' | 'geometry';
@@ -29,8 +36,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Fraction of misclassified samples. The terminal phase starts when the training error reaches zero (dashed rule: tpt_epoch); zeros are not drawn on the log scale.',
     section: 'training',
     panels: [
-      { key: 'train_error', title: 'Training error', logY: true },
-      { key: 'test_error', title: 'Test error', logY: true },
+      panel('train_error', 'Training error'),
+      panel('test_error', 'Test error'),
     ],
   },
   {
@@ -39,9 +46,9 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Mean training loss without and with the weight-decay term, and the test loss.',
     section: 'training',
     panels: [
-      { key: 'loss', title: 'Training loss', logY: true },
-      { key: 'loss_wd', title: 'Training loss + weight decay', logY: true },
-      { key: 'test_loss', title: 'Test loss', logY: true },
+      panel('loss', 'Training loss'),
+      panel('loss_wd', 'Training loss + weight decay'),
+      panel('test_loss', 'Test loss'),
     ],
   },
   {
@@ -50,8 +57,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Coefficient of variation of the norms of the centred class means and of the classifier rows (std / mean).',
     section: 'paper',
     panels: [
-      { key: 'equinorm_means', title: 'Class means', logY: false },
-      { key: 'equinorm_classifier', title: 'Classifiers', logY: false },
+      panel('equinorm_means', 'Class means'),
+      panel('equinorm_classifier', 'Classifiers'),
     ],
   },
   {
@@ -60,8 +67,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Standard deviation of the cosines between pairs of centred class means and of classifier rows.',
     section: 'paper',
     panels: [
-      { key: 'equiangular_means', title: 'Class means', logY: false },
-      { key: 'equiangular_classifier', title: 'Classifiers', logY: false },
+      panel('equiangular_means', 'Class means'),
+      panel('equiangular_classifier', 'Classifiers'),
     ],
   },
   {
@@ -70,8 +77,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Mean over pairs of |cos + 1/(C-1)|: zero for a simplex equiangular tight frame.',
     section: 'paper',
     panels: [
-      { key: 'maxangle_means', title: 'Class means', logY: false },
-      { key: 'maxangle_classifier', title: 'Classifiers', logY: false },
+      panel('maxangle_means', 'Class means'),
+      panel('maxangle_classifier', 'Classifiers'),
     ],
   },
   {
@@ -79,21 +86,21 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     title: 'Figure 5: classifier converges to self-duality',
     caption: '|| W/||W|| - M/||M|| ||² between the classifier and the centred class means (NC3).',
     section: 'paper',
-    panels: [{ key: 'self_duality', title: 'Self-duality distance', logY: false }],
+    panels: [panel('self_duality', 'Self-duality distance')],
   },
   {
     id: 'fig6-nc1',
     title: 'Figure 6: training within-class variation collapses',
     caption: 'Tr(Σ_W Σ_B⁺)/C (NC1), on a log scale.',
     section: 'paper',
-    panels: [{ key: 'nc1', title: 'NC1: Tr(Σ_W Σ_B⁺)/C', logY: true }],
+    panels: [panel('nc1', 'NC1: Tr(Σ_W Σ_B⁺)/C')],
   },
   {
     id: 'fig7-ncc-mismatch',
     title: 'Figure 7: classifier behaviour approaches that of the nearest class centre',
     caption: 'Fraction of training samples where the network and the nearest-class-centre rule disagree (NC4).',
     section: 'paper',
-    panels: [{ key: 'ncc_mismatch', title: 'NCC mismatch', logY: false }],
+    panels: [panel('ncc_mismatch', 'NCC mismatch')],
   },
   {
     id: 'fig8-robustness',
@@ -102,9 +109,9 @@ export const EPOCH_FIGURES: EpochFigure[] = [
       'Mean over a fixed random subset of images (train --robustness K) of ||r(x)||₂ / ||x||₂, r the minimal perturbation DeepFool finds (overshoot 0.02, at most 50 steps), and the fraction of the subset DeepFool failed to flip.',
     section: 'paper',
     panels: [
-      { key: 'deepfool_train', title: 'Train', logY: false },
-      { key: 'deepfool_test', title: 'Test', logY: false },
-      { key: 'deepfool_failed', title: 'Not flipped', logY: false },
+      panel('deepfool_train', 'Train'),
+      panel('deepfool_test', 'Test'),
+      panel('deepfool_failed', 'Not flipped'),
     ],
   },
   {
@@ -113,8 +120,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Tr(Σ_W)/Tr(Σ_B) and the class-distance normalised variance (CDNV, Galanti et al.).',
     section: 'extras',
     panels: [
-      { key: 'nc1_trace_ratio', title: 'Tr(Σ_W) / Tr(Σ_B)', logY: true },
-      { key: 'cdnv', title: 'CDNV', logY: true },
+      panel('nc1_trace_ratio', 'Tr(Σ_W) / Tr(Σ_B)'),
+      panel('cdnv', 'CDNV'),
     ],
   },
   {
@@ -123,8 +130,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Frobenius distance between the normalised Gram matrix and that of a simplex equiangular tight frame.',
     section: 'extras',
     panels: [
-      { key: 'etf_error_means', title: 'Class means', logY: false },
-      { key: 'etf_error_classifier', title: 'Classifiers', logY: false },
+      panel('etf_error_means', 'Class means'),
+      panel('etf_error_classifier', 'Classifiers'),
     ],
   },
   {
@@ -133,8 +140,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Smallest and mean margin (z_y - max other z) / ||W||: grows during the terminal phase.',
     section: 'extras',
     panels: [
-      { key: 'margin_min', title: 'Minimum margin', logY: false },
-      { key: 'margin_mean', title: 'Mean margin', logY: false },
+      panel('margin_min', 'Minimum margin'),
+      panel('margin_mean', 'Mean margin'),
     ],
   },
   {
@@ -143,8 +150,8 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'Distance between the normalised classifier and the least-squares one built from the features, and how often they agree.',
     section: 'extras',
     panels: [
-      { key: 'webb_lowe_distance', title: 'Distance', logY: false },
-      { key: 'webb_lowe_agreement', title: 'Agreement', logY: false },
+      panel('webb_lowe_distance', 'Distance'),
+      panel('webb_lowe_agreement', 'Agreement'),
     ],
   },
   {
@@ -153,9 +160,9 @@ export const EPOCH_FIGURES: EpochFigure[] = [
     caption: 'The MSE loss split into L_NC1, L_NC2/3 and the remainder L⊥ that vanishes in the central path.',
     section: 'extras',
     panels: [
-      { key: 'lnc1', title: 'L_NC1', logY: true },
-      { key: 'lnc23', title: 'L_NC2/3', logY: true },
-      { key: 'lperp', title: 'L⊥', logY: true },
+      panel('lnc1', 'L_NC1'),
+      panel('lnc23', 'L_NC2/3'),
+      panel('lperp', 'L⊥'),
     ],
   },
 ];

@@ -1,13 +1,14 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
 import { LockFile, liveHolder, type LockRecord } from '../io/lock-file.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { readJsonLines } from './json-lines.js';
-import { EPOCH_CHECKPOINT_PATTERN, epochCheckpointName, LAST_CHECKPOINT_NAME, RUN_FILE_NAMES } from './run-files.js';
+import { EPOCH_CHECKPOINT_PATTERN, epochCheckpointName, LAST_CHECKPOINT_NAME, RUN_FILE_NAMES, UNSTARTED_RUN_FILES } from './run-files.js';
 import { epochRecordSchema, runStatusSchema, type EpochRecord, type RunStatus, type RunStatusRecord } from './run-schema.js';
 import { RunReadError } from './run-reader.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 
 export type { EpochRecord } from './run-schema.js';
 
@@ -152,5 +153,24 @@ export class RunDirectory {
       .filter((f) => EPOCH_CHECKPOINT_PATTERN.test(f))
       .sort()
       .map((f) => join(this.checkpointDir, f));
+  }
+
+  /** The epochs that have a checkpoint, in order. */
+  checkpointEpochs(): number[] {
+    if (!existsSync(this.checkpointDir)) return [];
+    return readdirSync(this.checkpointDir)
+      .flatMap((f) => EPOCH_CHECKPOINT_PATTERN.exec(f)?.[1] ?? [])
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  /** Removes the temporary files that killed atomic writes left here; returns their paths. */
+  removeStaleTemporaries(): string[] {
+    return removeStaleTemporaries([this.root, this.checkpointDir]);
+  }
+
+  /** Removes what train wrote before its first checkpoint, so that the run can start again. */
+  clearUnstarted(): void {
+    for (const name of UNSTARTED_RUN_FILES) rmSync(join(this.root, name), { force: true });
   }
 }

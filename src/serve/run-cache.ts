@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { disambiguateLabels, readRun, type RunData } from '../run/run-reader.js';
-import { changedFiles, runSignature, type RunSignature } from './run-files.js';
+import { changedFiles, runSignature, type RunSignature } from './run-signature.js';
 import { RUN_FILE_NAMES } from '../run/run-files.js';
 import { invalidSummary, listRunDirs, summarise, type RunSummary } from './runs-index.js';
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
-import { changedFiles, runSignature, type RunFile, type RunSignature } from './run-files.js';
+import { changedFiles, runSignature, type RunFile, type RunSignature } from './run-signature.js';
 import { listRunDirs } from './runs-index.js';
 
 export interface RunChange {

@@ -1,4 +1,4 @@
-import { openSync, closeSync, rmSync, mkdirSync } from 'node:fs';
+import { openSync, closeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 
@@ -47,13 +47,14 @@ export interface TaskHandle {
 const IDENTITY_KEYS = ['dataset', 'model', 'loss', 'epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'seed', 'width', 'depth', 'perClass'];
 
 function checkSameRun(runDir: string, row: SweepRow): void {
-  const config = new RunDirectory(runDir).readConfig();
+  const run = new RunDirectory(runDir);
+  const config = run.readConfig();
   for (const key of IDENTITY_KEYS) {
     const wanted = row.config[key];
     if (wanted === null || wanted === undefined) continue;
     if (config[key] !== wanted) {
       throw new SweepDirectoryError(
-        join(runDir, 'config.json'),
+        run.configFile,
         `holds a different run than row ${row.index} of the sweep (${key} is ${JSON.stringify(config[key])}, the row says ${JSON.stringify(wanted)}); it is left as it is`,
       );
     }
@@ -86,11 +87,6 @@ export function taskStart(progress: RunProgress): TaskStart {
   return progress.hasCheckpoint ? 'resume' : 'restart';
 }
 
-/** The files train wrote before its first checkpoint: removed so that the run can start again. */
-function clearUnstartedRun(runDir: string): void {
-  for (const file of ['config.json', 'status.json', 'metrics.jsonl', 'geometry.jsonl']) rmSync(join(runDir, file), { force: true });
-}
-
 export function trainArgs(sweep: SweepDirectory, row: SweepRow, start: TaskStart, threads?: number): string[] {
   const out = sweep.runDir(row);
   // --resume takes the settings from config.json; only the end-of-run report is a CLI choice.
@@ -120,7 +116,7 @@ export function startSweepTask(sweep: SweepDirectory, row: SweepRow, options: Ta
   const writer = new RunDirectory(runDir).liveWriter();
   if (writer !== null) throw new SweepUsageError(heldMessage(runDir, new RunDirectory(runDir).writerLockFile, writer));
   if (before.hasConfig) checkSameRun(runDir, row);
-  if (start === 'restart') clearUnstartedRun(runDir);
+  if (start === 'restart') new RunDirectory(runDir).clearUnstarted();
   mkdirSync(runDir, { recursive: true });
 
   let fd: number | undefined;

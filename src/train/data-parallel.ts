@@ -8,7 +8,7 @@ import { type DistributedEnvironment, distributedEnvironment } from '../distribu
 import { UsageError } from '../errors.js';
 import { DEFAULT_BUCKET_BYTES, ProcessGroup } from '../distributed/process-group.js';
 import { rankBatchIndices } from '../distributed/sampler.js';
-import { groupReducer } from '../distributed/shard-reducer.js';
+import { groupReducer } from '../distributed/group-reducer.js';
 
 /**
  * Data-parallel training over a process group, the way PyTorch's DistributedDataParallel does it
@@ -116,7 +116,7 @@ export class DataParallel {
 
   /**
    * measureEpoch on every rank's shard with the sums and accumulators merged by all-reduce: each
-   * rank gets the metrics of all the data, as one process would measure them (METRICS.md).
+   * rank gets the metrics of all the data, as one process would measure them (docs/metrics.md).
    */
   measure(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig): EpochMeasurement {
     this.syncBuffers(model);

@@ -1,6 +1,6 @@
 import { TrainingSetupError } from './training-setup-error.js';
 
-/** The authors' 50 measurement epochs of a 350-epoch run, spaced about logarithmically (METRICS.md). */
+/** The authors' 50 measurement epochs of a 350-epoch run, spaced about logarithmically (docs/metrics.md). */
 export const PAPER_MEASURE_EPOCHS = [
   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 19, 20, 22, 24, 27, 29, 32, 35, 38, 42, 45, 50, 54, 59, 65, 71,
   77, 85, 92, 101, 110, 121, 132, 144, 158, 172, 188, 206, 225, 245, 268, 293, 320, 350,

@@ -3,7 +3,7 @@
 // Prints both as one JSON line.
 import { featureBatches, measureCollapse, measureLayerwiseCollapse } from '../../src/collapse/index.js';
 import { ProcessGroup } from '../../src/distributed/process-group.js';
-import { groupReducer } from '../../src/distributed/shard-reducer.js';
+import { groupReducer } from '../../src/distributed/group-reducer.js';
 import { MLP } from '../../src/nn/models/index.js';
 import * as torch from '../../src/torch/index.js';
 import { gaussianClasses } from '../collapse/data.js';

@@ -1,7 +1,7 @@
 import { linalg, type Tensor, tidy } from '../../torch/index.js';
 
 /**
- * METRICS.md's pseudo-inverse convention: eigenpairs of a symmetric matrix whose eigenvalue
+ * docs/metrics.md's pseudo-inverse convention: eigenpairs of a symmetric matrix whose eigenvalue
  * exceeds this fraction of the largest are kept, the others dropped (for Sigma_B^+ and Sigma_T^+).
  */
 export const EIGENVALUE_CUT = 1e-12;

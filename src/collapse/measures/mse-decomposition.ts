@@ -10,7 +10,7 @@ export interface MseDecomposition {
 }
 
 export interface MseDecompositionInput {
-  /** C x p class means (rows mu_c; METRICS.md's M is their transpose). */
+  /** C x p class means (rows mu_c; docs/metrics.md's M is their transpose). */
   means: Tensor;
   /** p: mu_G. */
   globalMean: Tensor;
@@ -22,7 +22,7 @@ export interface MseDecompositionInput {
 
 /**
  * The MSE-loss decomposition of Han, Papyan & Donoho (ICLR 2022), lambda = wd / 2, exactly as
- * METRICS.md writes it. With lambda = 0 (no weight decay) St_reg may be singular, and its inverse
+ * docs/metrics.md writes it. With lambda = 0 (no weight decay) St_reg may be singular, and its inverse
  * is taken as the pseudo-inverse with the usual eigenvalue cut.
  */
 export function mseDecomposition(input: MseDecompositionInput): MseDecomposition {

@@ -1,8 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The temporary name of util/atomic-file.ts: `<file>.tmp-<pid>-<random hex>`. */
-const TEMPORARY = /\.tmp-(\d+)-[0-9a-f]+$/;
+import { TEMPORARY_NAME_PATTERN } from '../io/atomic-file.js';
 
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return false; // this process has no write in flight yet
@@ -29,7 +28,7 @@ export function removeStaleTemporaries(folders: string[]): string[] {
       continue; // not there: nothing to clean
     }
     for (const name of names) {
-      const match = TEMPORARY.exec(name);
+      const match = TEMPORARY_NAME_PATTERN.exec(name);
       if (!match || isAlive(Number(match[1]))) continue;
       rmSync(join(folder, name), { force: true });
       removed.push(join(folder, name));

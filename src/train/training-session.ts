@@ -1,0 +1,69 @@
+import { releaseScratch } from '../collapse/index.js';
+import { UsageError } from '../errors.js';
+import type { ClassifierModel } from '../nn/models/classifier.js';
+import { MultiStepLR, SGD } from '../optim/index.js';
+import * as torch from '../torch/index.js';
+import type { TrainingParts } from './checkpoint-state.js';
+import type { ResolvedConfig, TrainConfig } from './config.js';
+import { disposeSplit, type TensorSplit } from './data-tensors.js';
+import { resolveConfig } from './resolve-config.js';
+import { buildRunModelAndData, type RunModelAndData } from './run-model-and-data.js';
+import { TrainingSetupError } from './training-setup-error.js';
+
+/**
+ * What a run holds in memory while it trains: its data, model, optimizer and schedule. Opening it
+ * allocates them and releases what it had allocated when a later step fails; `dispose` releases
+ * them all. Whoever opens a session disposes it in a `finally`.
+ */
+export class TrainingSession {
+  private constructor(
+    readonly config: ResolvedConfig,
+    readonly train: TensorSplit,
+    readonly test: TensorSplit | undefined,
+    readonly model: ClassifierModel,
+    readonly optimizer: SGD,
+    readonly scheduler: MultiStepLR,
+    /** Complete batches per epoch (an incomplete last batch is skipped). */
+    readonly batchesPerEpoch: number,
+  ) {}
+
+  static open(settings: TrainConfig): TrainingSession {
+    if (settings.threads) torch.setNumThreads(settings.threads);
+    const device = torch.resolveDevice(settings.device);
+    const isUfmRun = settings.dataset === 'ufm' || settings.model === 'ufm';
+    if (isUfmRun && settings.robustness !== null) throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
+    const built = buildRunModelAndData(settings, device);
+    let optimizer: SGD | undefined;
+    try {
+      const config = resolveConfig(settings, device, built);
+      const batchesPerEpoch = Math.floor(built.train.count / config.batchSize);
+      if (batchesPerEpoch === 0) {
+        throw new TrainingSetupError(`--batch-size ${config.batchSize} is larger than the ${built.train.count} training samples (incomplete batches are skipped)`);
+      }
+      optimizer = new SGD(built.model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
+      const scheduler = new MultiStepLR(optimizer, { milestones: config.lrMilestones, gamma: config.lrGamma });
+      return new TrainingSession(config, built.train, built.test, built.model, optimizer, scheduler, batchesPerEpoch);
+    } catch (error) {
+      optimizer?.dispose();
+      releaseBuilt(built);
+      throw error;
+    }
+  }
+
+  /** What a checkpoint saves and restores. */
+  get parts(): TrainingParts {
+    return { model: this.model, optimizer: this.optimizer, scheduler: this.scheduler };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    releaseScratch();
+    releaseBuilt(this);
+  }
+}
+
+function releaseBuilt(built: Pick<RunModelAndData, 'model' | 'train' | 'test'>): void {
+  built.model.dispose();
+  disposeSplit(built.train);
+  if (built.test) disposeSplit(built.test);
+}
