@@ -3,6 +3,7 @@ import { type AnalysisArrays, AnalysisInputError, readArchive, readNpyFiles } fr
 import { measureAnalysisArrays } from './measure-arrays.js';
 import { analyzeCheckpoint } from './analyze-checkpoint.js';
 import { type LayerCollapse } from '../collapse/layerwise.js';
+import { UsageError } from '../errors.js';
 
 export interface AnalyzeFilesOptions {
   features?: string;
@@ -39,10 +40,10 @@ export interface AnalysisOutput {
 /** `ncollapse analyze`: read, check, measure. */
 export function analyzeFiles(file: string | undefined, options: AnalyzeFilesOptions): AnalysisOutput {
   if (options.checkpoint !== undefined) {
-    if (file !== undefined || options.featuresFile !== undefined) throw new AnalysisInputError(options.checkpoint, 'give either --checkpoint or feature files, not both');
+    if (file !== undefined || options.featuresFile !== undefined) throw new UsageError('analyze: give either --checkpoint or feature files, not both');
     return analyzeCheckpoint({ ...options, checkpoint: options.checkpoint });
   }
-  if (options.dataset !== undefined) throw new AnalysisInputError(options.dataset, '--dataset goes with --checkpoint');
+  if (options.dataset !== undefined) throw new UsageError(`--dataset ${options.dataset}: --dataset goes with --checkpoint (the dataset to run a saved model on)`);
   const arrays = readInput(file, options);
   if (options.wd !== undefined && arrays.weight === undefined) {
     throw new AnalysisInputError(arrays.features.file, `--wd needs the classifier weight (array '${options.weight ?? 'W'}' or --weight-file)`);
@@ -54,13 +55,13 @@ export function analyzeFiles(file: string | undefined, options: AnalyzeFilesOpti
 function readInput(file: string | undefined, options: AnalyzeFilesOptions): AnalysisArrays {
   const separate = options.featuresFile !== undefined || options.labelsFile !== undefined;
   if (separate) {
-    if (file !== undefined) throw new AnalysisInputError(file, 'give either one .npz/.safetensors file or --features-file and --labels-file, not both');
+    if (file !== undefined) throw new UsageError(`analyze ${file}: give either one .npz/.safetensors file or --features-file and --labels-file, not both`);
     if (options.featuresFile === undefined || options.labelsFile === undefined) {
-      throw new AnalysisInputError(options.featuresFile ?? options.labelsFile!, '--features-file and --labels-file go together');
+      throw new UsageError(`${options.featuresFile === undefined ? '--labels-file' : '--features-file'}: --features-file and --labels-file go together`);
     }
     return readNpyFiles({ features: options.featuresFile, labels: options.labelsFile, weight: options.weightFile, bias: options.biasFile });
   }
-  if (file === undefined) throw new AnalysisInputError('analyze', 'no input: give FILE.npz, FILE.safetensors, or --features-file and --labels-file');
+  if (file === undefined) throw new UsageError('analyze: no input: give FILE.npz, FILE.safetensors, or --features-file and --labels-file');
   return readArchive(file, {
     features: options.features ?? 'H',
     labels: options.labels ?? 'y',

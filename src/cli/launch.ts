@@ -21,15 +21,15 @@ export function register(program: Command): void {
     .option('--backends', 'print the c10d backends this build has (gloo, nccl) and exit', false)
     .passThroughOptions()
     .action(async (command: string[], options: LaunchCliOptions) => {
-      // Loaded when the command runs: the process group loads libtorch, which --help never needs.
-      const { builtBackends } = await import('../distributed/process-group.js');
-      const { launch } = await import('../distributed/launcher.js');
+      // Loaded when the command runs: the process group loads libtorch, which --help and a usage error never need.
       if (options.backends) {
+        const { builtBackends } = await import('../distributed/process-group.js');
         console.log(`c10d backends built: ${builtBackends().join(', ') || 'none'}`);
         return;
       }
       if (options.nproc === undefined) throw new UsageError('launch: --nproc <n> is required');
       if (command.length === 0) throw new UsageError('launch: name the command to run, e.g. ncollapse launch --nproc 2 train --out runs/a');
+      const { launch } = await import('../distributed/launcher.js');
       const code = await launch({
         nproc: options.nproc,
         masterAddr: options.masterAddr,

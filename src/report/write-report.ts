@@ -6,6 +6,7 @@ import { reportHtml, type RenderedFigure } from './report-html.js';
 import { readRuns, type RunData } from '../run/run-reader.js';
 import { table1, type Table1Row } from './table1.js';
 import { RUN_FILE_NAMES } from '../run/run-files.js';
+import { UsageError } from '../errors.js';
 
 export interface ReportOptions extends FigureOptions {
   /** Also write OUT/figures/NAME.png (default true). */
@@ -26,6 +27,7 @@ export function defaultReportDir(runDirs: string[]): string {
 
 /** Renders every figure of `runs` into OUT/figures and writes OUT/report.html. */
 export async function writeReportForRuns(runs: RunData[], outDir: string, options: ReportOptions = {}): Promise<ReportOutput> {
+  checkEpoch(runs, options.epoch);
   const out = resolve(outDir);
   const figuresDir = join(out, 'figures');
   await mkdir(figuresDir, { recursive: true });
@@ -60,4 +62,14 @@ export async function writeReport(runDirs: string[], outDir: string, options: Re
   if (runDirs.length === 0) throw new Error('writeReport: no run directory given');
   const runs = await readRuns(runDirs);
   return (await writeReportForRuns(runs, outDir, options)).reportPath;
+}
+
+/**
+ * An epoch past a run's end has no geometry of its own: the figures would show the nearest (the
+ * last) measured epoch under a title that names another, so it is refused before anything is written.
+ */
+function checkEpoch(runs: RunData[], epoch: number | undefined): void {
+  if (epoch === undefined) return;
+  const short = runs.find((run) => epoch > run.config.epochs);
+  if (short) throw new UsageError(`--epoch ${epoch}: ${short.name} has ${short.config.epochs} epochs; choose an epoch from 1 to ${short.config.epochs}`);
 }

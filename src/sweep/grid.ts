@@ -3,14 +3,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
 import { GridFileError } from './errors.js';
-import { datasetNames } from '../data/registry.js';
-import { normaliseKey, optionArgs, parseTrainArgs, trainOptionTable, type GridValue } from './train-options.js';
-
-/** Names checked when the grid is read, not when the hundredth run starts. */
-const KNOWN_NAMES: Record<string, readonly string[]> = {
-  dataset: [...datasetNames, 'ufm'],
-  model: ['mlp', 'vgg11', 'vgg13', 'vgg16', 'vgg19', 'resnet18', 'resnet34', 'resnet50', 'densenet121', 'ufm'],
-};
+import { gridKeys, normaliseKey, optionArgs, parseTrainArgs, type GridValue } from './grid-options.js';
 
 /**
  * A grid file: `axes` over any `train` option (every combination is one run) and `fixed`
@@ -62,7 +55,7 @@ function expandAxis(file: string, key: string, axis: string | GridValue[]): Grid
   return logspace(start, stop, count);
 }
 
-/** Checks one option's value with the train command's own parser, so the message names the key. */
+/** Checks one option's value with the option table's check (names included), so the message names the file and the key. */
 function checkValue(file: string, where: string, name: string, value: GridValue): void {
   const words = optionArgs(name, value);
   if (!Array.isArray(words)) throw new GridFileError(file, `${where}: ${words.problem}`);
@@ -71,8 +64,6 @@ function checkValue(file: string, where: string, name: string, value: GridValue)
   } catch (error) {
     throw new GridFileError(file, `${where}: ${(error as Error).message}`);
   }
-  const known = KNOWN_NAMES[name];
-  if (known && !known.includes(String(value))) throw new GridFileError(file, `${where}: unknown ${name} '${value}'; expected one of ${known.join(', ')}`);
 }
 
 /** Parses and checks the text of a grid file; every message names the file and the key. */
@@ -101,7 +92,7 @@ export function parseGrid(text: string, file: string): Grid {
   for (const [key, axis] of Object.entries(parsed.data.axes)) {
     const name = normaliseKey(key);
     const unknown = optionArgs(name, true);
-    if (!Array.isArray(unknown) && !trainOptionTable().has(name)) throw new GridFileError(file, `axes.${key}: ${unknown.problem}`);
+    if (!Array.isArray(unknown) && !gridKeys().includes(name)) throw new GridFileError(file, `axes.${key}: ${unknown.problem}`);
     if (name in fixed) throw new GridFileError(file, `axes.${key}: '${name}' is also in fixed; set it in one place`);
     if (axes.some((a) => a.name === name)) throw new GridFileError(file, `axes.${key}: '${name}' is given twice`);
     const values = expandAxis(file, key, axis);

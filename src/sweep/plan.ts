@@ -1,11 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { NcollapseError } from '../errors.js';
 import { canonicalJson, configId } from './config-id.js';
-import { SweepDirectoryError } from './errors.js';
+import { GridFileError, SweepDirectoryError } from './errors.js';
 import { gridPoints, readGrid, type Grid } from './grid.js';
 import { SWEEP_KIND, SweepDirectory, type SweepInfo, type SweepRow } from './sweep-directory.js';
-import { explicitArgs, optionArgs, parseTrainArgs, rowConfig, type GridValue } from './train-options.js';
+import { explicitArgs, optionArgs, parseTrainArgs, rowConfig, type GridValue, type RowConfig } from './grid-options.js';
 
 export { canonicalJson, configId } from './config-id.js';
 
@@ -21,10 +22,17 @@ export function planRows(grid: Grid): SweepRow[] {
   const seen = new Map<string, number>();
   for (const point of gridPoints(grid)) {
     const words = [...Object.entries(grid.fixed), ...Object.entries(point)].flatMap(([name, value]) => wordsOf(name, value));
-    const options = parseTrainArgs(words);
-    const config = rowConfig(options);
-    const id = configId(config);
     const index = rows.length;
+    const options = parseTrainArgs(words);
+    let config: RowConfig;
+    try {
+      config = rowConfig(options);
+    } catch (error) {
+      // Settings valid alone that cannot go together (a milestone past the last epoch): the row names the keys.
+      if (error instanceof NcollapseError) throw new GridFileError(grid.file, `row ${index} (${canonicalJson({ ...grid.fixed, ...point })}): ${error.message}`);
+      throw error;
+    }
+    const id = configId(config);
     if (seen.has(id)) {
       throw new SweepDirectoryError(grid.file, `rows ${seen.get(id)} and ${index} are the same run (${canonicalJson(point)}); remove the repeated axis value`);
     }

@@ -7,10 +7,11 @@ import { heldMessage } from '../io/lock-file.js';
 import { SweepDirectoryError, SweepUsageError } from './errors.js';
 import { canonicalJson } from './config-id.js';
 import { spawnNcollapse } from './ncollapse-command.js';
-import { parseTrainArgs, rowConfig } from './train-options.js';
+import { parseTrainArgs, rowConfig } from './grid-options.js';
 import { isDone, readRunProgress, type RunProgress } from './run-state.js';
 import type { SweepDirectory, SweepRow } from './sweep-directory.js';
 import { RunDirectory } from '../run/run-directory.js';
+import { identityKeys } from '../train/option-table.js';
 
 /**
  * One row of a sweep, run idempotently: a finished (or diverged) run is left as it is, an
@@ -43,16 +44,15 @@ export interface TaskHandle {
   stop(signal?: NodeJS.Signals): void;
 }
 
-/** Keys of config.json that must equal the row's, so that a task never continues someone else's run. */
-const IDENTITY_KEYS = ['dataset', 'model', 'loss', 'epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'seed', 'width', 'depth', 'perClass'];
 
 function checkSameRun(runDir: string, row: SweepRow): void {
   const run = new RunDirectory(runDir);
   const config = run.readConfig();
-  for (const key of IDENTITY_KEYS) {
+  // The option table's identity keys must equal the row's, so that a task never continues someone else's run.
+  for (const key of identityKeys) {
     const wanted = row.config[key];
     if (wanted === null || wanted === undefined) continue;
-    if (config[key] !== wanted) {
+    if (JSON.stringify(config[key]) !== JSON.stringify(wanted)) {
       throw new SweepDirectoryError(
         run.configFile,
         `holds a different run than row ${row.index} of the sweep (${key} is ${JSON.stringify(config[key])}, the row says ${JSON.stringify(wanted)}); it is left as it is`,

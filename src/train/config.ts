@@ -1,45 +1,75 @@
 import { z } from 'zod';
+
+import { datasetInfo, datasetNames } from '../data/registry.js';
+import { UsageError } from '../errors.js';
 import type { CheckpointConfig, RunConfig } from '../run/run-schema.js';
+import { flagOf, optionSpec, settingKeys, type SettingKey, type TrainSettings } from './option-table.js';
 import { TrainingSetupError } from './training-setup-error.js';
 
 export { DEFAULT_LR } from './default-lr.js';
 
-/**
- * Every setting of a training run. Defaults are the paper's protocol (Papyan, Han & Donoho 2020):
- * SGD momentum 0.9, weight decay 5e-4, batch 128, 350 epochs, lr divided by 10 at 1/3 and 2/3.
- */
-export const TrainConfigSchema = z.object({
-  name: z.string().min(1),
-  out: z.string().min(1),
-  dataset: z.string().default('fashion-mnist'),
-  dataDir: z.string().nullable().default(null),
-  perClass: z.number().int().positive().nullable().default(null),
-  pad: z.boolean().default(false),
-  model: z.string().default('mlp'),
-  width: z.number().positive().nullable().default(null),
-  depth: z.number().int().positive().nullable().default(null),
-  featureDim: z.number().int().positive().nullable().default(null),
-  loss: z.enum(['ce', 'mse']).default('ce'),
-  epochs: z.number().int().positive().default(350),
-  batchSize: z.number().int().positive().default(128),
-  lr: z.number().positive().nullable().default(null),
-  momentum: z.number().min(0).default(0.9),
-  weightDecay: z.number().min(0).default(5e-4),
-  lrMilestones: z.array(z.number().int().positive()).nullable().default(null),
-  lrGamma: z.number().positive().default(0.1),
-  measure: z.string().default('paper'),
-  layers: z.boolean().default(true),
-  pool: z.boolean().default(false),
-  seed: z.number().int().min(0).default(0),
-  device: z.string().default('cpu'),
-  threads: z.number().int().positive().nullable().default(null),
-  report: z.boolean().default(true),
-  /** DeepFool robustness (Figure 8) on this many train and test images at each measured epoch; null: off. */
-  robustness: z.number().int().positive().nullable().default(null),
-});
+/** The options of a training run: `name` and `out` name it, everything else is a setting of the table. */
+export type TrainConfig = { name: string; out: string } & TrainSettings;
+/** The options as given: any setting may be left out for its default. */
+export type TrainOptions = { name: string; out: string } & Partial<TrainSettings>;
 
-export type TrainOptions = z.input<typeof TrainConfigSchema>;
-export type TrainConfig = z.output<typeof TrainConfigSchema>;
+/** One setting checked by its table entry: null only where the table has no default. */
+function settingSchema(key: SettingKey): z.ZodType {
+  const spec = optionSpec(key);
+  return z
+    .unknown()
+    .superRefine((value, context) => {
+      if (value === null && spec.default === null) return;
+      const problem = spec.value.problem(value);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    })
+    .default(spec.default);
+}
+
+/**
+ * Every setting of a training run, derived from the option table (option-table.ts). Defaults are
+ * the paper's protocol (Papyan, Han & Donoho 2020): SGD momentum 0.9, weight decay 5e-4, batch 128,
+ * 350 epochs, lr divided by 10 at 1/3 and 2/3.
+ */
+export const TrainConfigSchema = z
+  .object({
+    name: z.string().min(1),
+    out: z.string().min(1),
+    ...Object.fromEntries(settingKeys.map((key) => [key, settingSchema(key)])),
+  })
+  .superRefine((config, context) => {
+    for (const { key, problem } of crossProblems(config as TrainConfig)) context.addIssue({ code: 'custom', path: [key], message: problem });
+  }) as unknown as z.ZodType<TrainConfig, TrainOptions>;
+
+/**
+ * Settings that are valid alone but cannot take effect together, so a run that records them would
+ * say something it did not do: a milestone or a measured epoch past the last epoch, --pad on data
+ * that has no small images.
+ */
+function crossProblems(config: TrainConfig): { key: SettingKey; problem: string }[] {
+  const problems: { key: SettingKey; problem: string }[] = [];
+  const lateMilestone = config.lrMilestones?.find((m) => m >= config.epochs);
+  if (lateMilestone !== undefined) {
+    problems.push({ key: 'lrMilestones', problem: `milestone ${lateMilestone} is not before the run's last epoch (${config.epochs}), so the lr would change only after training ends` });
+  }
+  const lateMeasure = /^\d/.test(config.measure) ? config.measure.split(',').map(Number).find((e) => e > config.epochs) : undefined;
+  if (lateMeasure !== undefined) problems.push({ key: 'measure', problem: `epoch ${lateMeasure} is beyond the run's ${config.epochs} epochs` });
+  if (config.pad) {
+    const padProblem = padCannotApply(config.dataset, config.model);
+    if (padProblem) problems.push({ key: 'pad', problem: padProblem });
+  }
+  return problems;
+}
+
+/** --pad zero-pads images smaller than 32x32 to 32x32: why it cannot on this data, if it cannot. */
+function padCannotApply(dataset: string, model: string): string | undefined {
+  if (dataset === 'ufm' || model === 'ufm') return 'the unconstrained-features model has no input images to pad';
+  if (!(datasetNames as readonly string[]).includes(dataset)) return undefined; // the dataset's own check names it
+  const [, height, width] = datasetInfo(dataset).inputShape;
+  if (height === 1 && width === 1) return `the ${dataset} dataset has vectors, not images, so there is nothing to pad`;
+  if (height >= 32 && width >= 32) return `the ${dataset} images are already ${height}x${width}; --pad only pads images smaller than 32x32`;
+  return undefined;
+}
 
 /** The settings with every default made explicit, as written to config.json. */
 export interface ResolvedConfig extends TrainConfig {
@@ -53,18 +83,28 @@ export interface ResolvedConfig extends TrainConfig {
   testSize: number;
   modelOptions: Record<string, unknown>;
   threads: number;
+  /** The processes of a data-parallel run (1 without launch/srun): a resume under another is refused. */
+  worldSize: number;
   libtorchVersion: string;
   ncollapseVersion: string;
   createdAt: string;
 }
 
-export function parseTrainOptions(options: TrainOptions, source = 'options'): TrainConfig {
+/**
+ * The options checked and with their defaults. Without `file`, they came from the command line
+ * (or a program): a problem is a UsageError that names the flag and the value. With `file`
+ * (config.json), it is an error in that file, naming the field.
+ */
+export function parseTrainOptions(options: TrainOptions, file?: string): TrainConfig {
   const parsed = TrainConfigSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new TrainingSetupError(`${source}: field '${issue.path.join('.')}': ${issue.message}`);
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const key = String(issue.path[0] ?? '');
+  if (file !== undefined) throw new TrainingSetupError(`${file}: field '${issue.path.join('.')}': ${issue.message}`);
+  if (!settingKeys.includes(key as SettingKey)) throw new UsageError(`training option '${key}': ${issue.message}`);
+  const value = (options as Record<string, unknown>)[key];
+  const shown = value === undefined ? '' : ` ${typeof value === 'boolean' ? '' : optionSpec(key as SettingKey).value.toText(value as never)}`.trimEnd();
+  throw new UsageError(`${flagOf(key as SettingKey)}${shown}: ${issue.message}`);
 }
 
 /** lr divided by gamma at 1/3 and 2/3 of the run, as the paper. */

@@ -4,7 +4,7 @@ import { RunDirectory } from '../run/run-directory.js';
 import type { CheckpointProgress } from './checkpoint-state.js';
 import { parseTrainOptions, type TrainConfig, type TrainOptions } from './config.js';
 import { FollowerRunDirectory } from './follower-run-directory.js';
-import { resumeSettings } from './resume-options.js';
+import { checkResumeWorldSize, resumeSettings } from './resume-options.js';
 import { loadResumePoint } from './resume-point.js';
 import type { TrainingSession } from './training-session.js';
 import { TrainingSetupError } from './training-setup-error.js';
@@ -33,6 +33,7 @@ export function openRun(options: TrainOptions, resume: boolean, explicit: Partia
   if (resume) {
     if (!run.hasRun()) throw new TrainingSetupError(`--resume: ${run.configFile} does not exist; there is no run to resume in ${run.root}`);
     const resumed = resumeSettings(parseTrainOptions(run.readConfig() as TrainOptions, run.configFile), explicit, run.configFile);
+    checkResumeWorldSize(run.readConfig().worldSize, dp?.worldSize ?? 1, run.configFile);
     resumed.notices.forEach(notice);
     ({ settings, extended } = resumed);
   } else {

@@ -6,20 +6,10 @@
  * The paper's seventh dataset, ImageNet, has no reader here and so no preset.
  */
 
-/** The options a preset may set, named as the `train` command's options (commander's camelCase). */
-export interface PresetOptions {
-  dataset: string;
-  model: string;
-  perClass?: number;
-  pad?: boolean;
-  loss?: 'ce' | 'mse';
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  momentum?: number;
-  weightDecay?: number;
-  measure?: string;
-}
+import { settingDefaults, type TrainSettings } from './option-table.js';
+
+/** The settings a preset sets, under their config.json keys (as the `train` command stores its options). */
+export type PresetOptions = Partial<TrainSettings> & { dataset: string; model: string };
 
 export interface Preset {
   name: string;
@@ -27,8 +17,26 @@ export interface Preset {
   options: PresetOptions;
 }
 
-/** What every preset shares: the paper's protocol, written out so that `ncollapse presets` shows it. */
-const PAPER_PROTOCOL = { loss: 'ce', epochs: 350, batchSize: 128, momentum: 0.9, weightDecay: 5e-4, measure: 'paper' } as const;
+const DEFAULTS = settingDefaults();
+/**
+ * What every preset shares: the paper's protocol, which is the option table's defaults, written
+ * out so that `ncollapse presets` shows it.
+ */
+const PAPER_PROTOCOL = {
+  loss: DEFAULTS.loss,
+  epochs: DEFAULTS.epochs,
+  batchSize: DEFAULTS.batchSize,
+  momentum: DEFAULTS.momentum,
+  weightDecay: DEFAULTS.weightDecay,
+  measure: DEFAULTS.measure,
+} satisfies Partial<TrainSettings>;
+
+/** The embedded default of `ncollapse demo` (and `train --preset demo`): the paper's protocol on 500 Fashion-MNIST images per class with the MLP. */
+export const DEMO_PRESET: Preset = {
+  name: 'demo',
+  description: "the embedded default of `ncollapse demo`: the paper's protocol on 500 Fashion-MNIST images per class with the MLP",
+  options: { dataset: 'fashion-mnist', model: 'mlp', perClass: 500, ...PAPER_PROTOCOL },
+};
 
 interface PaperDataset {
   dataset: string;
@@ -82,6 +90,7 @@ export const PRESETS: Preset[] = [
     options: { dataset: 'mnist', model: 'resnet18', pad: true, ...PAPER_PROTOCOL },
   },
   ...paperPresets(),
+  DEMO_PRESET,
 ];
 
 export const presetNames = PRESETS.map((p) => p.name);

@@ -6,7 +6,7 @@ import { measureEpochs } from './schedule.js';
 export const NCOLLAPSE_VERSION = '0.1.0';
 
 /** A run's settings with every default made explicit, and what its data and model turned out to be (config.json). */
-export function resolveConfig(settings: TrainConfig, device: string, built: RunModelAndData): ResolvedConfig {
+export function resolveConfig(settings: TrainConfig, device: string, built: RunModelAndData, worldSize = 1): ResolvedConfig {
   const { model, train, test, numClasses, classNames, inputShape, isUfm } = built;
   return {
     ...settings,
@@ -23,6 +23,7 @@ export function resolveConfig(settings: TrainConfig, device: string, built: RunM
     testSize: test?.count ?? 0,
     modelOptions: { width: settings.width, depth: settings.depth, featureDim: model.featureDim },
     threads: torch.getNumThreads(),
+    worldSize,
     libtorchVersion: torch.libtorchVersion(),
     ncollapseVersion: NCOLLAPSE_VERSION,
     createdAt: new Date().toISOString(),

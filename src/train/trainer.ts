@@ -70,7 +70,7 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
 async function trainRank(options: TrainOptions, control: TrainControl, dp: DataParallel | undefined): Promise<TrainResult> {
   const notice = control.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const opened = openRun(options, control.resume ?? false, control.explicit ?? {}, dp, notice);
-  const session = TrainingSession.open(opened.settings);
+  const session = TrainingSession.open(opened.settings, dp?.worldSize ?? 1);
   try {
     const start = startRunDirectory(opened, session, notice);
     dp?.syncModule(session.model);

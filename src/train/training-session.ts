@@ -27,7 +27,7 @@ export class TrainingSession {
     readonly batchesPerEpoch: number,
   ) {}
 
-  static open(settings: TrainConfig): TrainingSession {
+  static open(settings: TrainConfig, worldSize = 1): TrainingSession {
     if (settings.threads) torch.setNumThreads(settings.threads);
     const device = torch.resolveDevice(settings.device);
     const isUfmRun = settings.dataset === 'ufm' || settings.model === 'ufm';
@@ -35,7 +35,7 @@ export class TrainingSession {
     const built = buildRunModelAndData(settings, device);
     let optimizer: SGD | undefined;
     try {
-      const config = resolveConfig(settings, device, built);
+      const config = resolveConfig(settings, device, built, worldSize);
       const batchesPerEpoch = Math.floor(built.train.count / config.batchSize);
       if (batchesPerEpoch === 0) {
         throw new TrainingSetupError(`--batch-size ${config.batchSize} is larger than the ${built.train.count} training samples (incomplete batches are skipped)`);

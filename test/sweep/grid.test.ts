@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { GridFileError } from '../../src/sweep/errors.js';
 import { gridPoints, logspace, parseGrid, readGrid } from '../../src/sweep/grid.js';
 import { configId, planRows } from '../../src/sweep/plan.js';
-import { parseTrainArgs, rowConfig } from '../../src/sweep/train-options.js';
+import { parseTrainArgs, rowConfig } from '../../src/sweep/grid-options.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ncollapse-grid-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,15 +61,19 @@ describe('grid files', () => {
     assert.match(gridError('fixed: { epochs: 2 }\n'), /^g\.yaml: axes: /);
     assert.match(gridError('axes: { lrate: [0.1, 0.2] }\n'), /^g\.yaml: axes\.lrate: 'lrate' is not an option of 'ncollapse train' \(options: dataset, /);
     assert.match(gridError('fixed: { out: runs/x }\naxes: { lr: [0.1] }\n'), /fixed\.out: 'out' is not an option/);
-    assert.match(gridError('axes: { lr: [0.1, abc] }\n'), /^g\.yaml: axes\.lr\[1\]: option '--lr <lr>' argument 'abc' is invalid\. must be a finite number >= 0/);
-    assert.match(gridError('axes: { loss: [ce, hinge] }\n'), /axes\.loss\[1\]: option '--loss <loss>' argument 'hinge' is invalid\. Allowed choices are ce, mse/);
-    assert.match(gridError('axes: { epochs: [10, 2.5] }\n'), /axes\.epochs\[1\]: .*must be a positive integer/);
+    assert.match(gridError('axes: { lr: [0.1, abc] }\n'), /^g\.yaml: axes\.lr\[1\]: --lr: must be a number > 0 and <= 1000, got 'abc'$/);
+    assert.match(gridError('axes: { loss: [ce, hinge] }\n'), /axes\.loss\[1\]: --loss: must be one of ce, mse, got 'hinge'/);
+    assert.match(gridError('axes: { epochs: [10, 2.5] }\n'), /axes\.epochs\[1\]: --epochs: must be an integer >= 1 and <= 100000, got 2\.5/);
     assert.match(gridError('axes: { layers: [yes-please] }\n'), /axes\.layers\[0\]: 'layers' is a switch: expected true or false/);
-    assert.match(gridError('axes: { dataset: [mnist, imagenet] }\n'), /axes\.dataset\[1\]: unknown dataset 'imagenet'; expected one of mnist, /);
+    assert.match(gridError('axes: { dataset: [mnist, imagenet] }\n'), /axes\.dataset\[1\]: --dataset: unknown dataset 'imagenet'; expected one of mnist, /);
     assert.match(gridError('axes:\n  lr: logspace(-2, -1)\n'), /axes\.lr: expected a list of values or 'logspace\(a, b, n\)'/);
     assert.match(gridError('axes:\n  lr: logspace(-2, x, 3)\n'), /axes\.lr: logspace\(a, b, n\) needs numbers/);
     assert.match(gridError('fixed: { lr: 0.1 }\naxes: { lr: [0.2] }\n'), /axes\.lr: 'lr' is also in fixed/);
     assert.match(gridError('axes: { seed: [1, 1] }\n'), /axes\.seed: 1 is given twice/);
+    // The bounds of the option table, the same as train's.
+    assert.match(gridError('axes: { lr: [0, 0.1] }\n'), /^g\.yaml: axes\.lr\[0\]: --lr: must be a number > 0 and <= 1000, got 0$/);
+    assert.match(gridError('fixed: { weightDecay: 1e300 }\naxes: { seed: [0] }\n'), /^g\.yaml: fixed\.weightDecay: --weight-decay: must be a number >= 0 and <= 1, got 1e\+300$/);
+    assert.match(gridError('axes: { model: [mlp, nope] }\n'), /axes\.model\[1\]: --model: unknown model 'nope'; expected one of mlp, /);
   });
 
   it('reports a missing grid file by its path', () => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { Command } from 'commander';
 
 import { withPreset } from '../../src/cli/preset-options.js';
-import { addTrainingOptions, type TrainCliOptions } from '../../src/options/train-options.js';
+import { addTrainingOptions, type TrainCliOptions } from '../../src/options/train-flags.js';
 import { datasetInfo, datasetNames } from '../../src/data/registry.js';
 import { UsageError } from '../../src/errors.js';
 import { createModel, modelNames } from '../../src/nn/models/registry.js';
@@ -30,7 +30,7 @@ describe('paper presets', () => {
     }
     for (const preset of PRESETS) {
       assert.ok((datasetNames as readonly string[]).includes(preset.options.dataset), `${preset.name}: dataset ${preset.options.dataset}`);
-      assert.ok((modelNames as string[]).includes(preset.options.model), `${preset.name}: model ${preset.options.model}`);
+      assert.ok((modelNames as readonly string[]).includes(preset.options.model), `${preset.name}: model ${preset.options.model}`);
       assert.ok(preset.description.length > 0);
       const options = parseTrain(['--out', '/tmp/x', '--preset', preset.name]);
       assert.doesNotThrow(() => parseTrainOptions({ name: 'x', ...options, lr: options.lr ?? null, perClass: options.perClass ?? null }, preset.name));

@@ -24,7 +24,7 @@ function options(name: string, extra: Partial<TrainOptions> = {}): TrainOptions 
     width: 0.0625,
     epochs: 3,
     batchSize: 50,
-    lrMilestones: [100],
+    lrMilestones: [],
     measure: 'all',
     layers: false,
     report: false,

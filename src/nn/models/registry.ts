@@ -5,6 +5,9 @@ import { ResNet } from './resnet.js';
 import { UnconstrainedFeatures } from './ufm.js';
 import { VGG } from './vgg.js';
 import { ModelOptionsError } from './model-options-error.js';
+import { modelNames, type ModelName } from './model-names.js';
+
+export { modelNames, type ModelName };
 
 export interface ModelOptions {
   /** [channels, height, width] of one input image (1 or 3 channels, 28 to 32 px in the paper). */
@@ -46,12 +49,7 @@ const BUILDERS = {
     if (o.numSamples === undefined) throw new ModelOptionsError("createModel('ufm'): numSamples (the number of training samples) is required");
     return new UnconstrainedFeatures({ numSamples: o.numSamples, featureDim: o.featureDim ?? 512, numClasses: o.numClasses });
   },
-} satisfies Record<string, (options: ModelOptions) => ClassifierModel>;
-
-export type ModelName = keyof typeof BUILDERS;
-
-/** Every name createModel accepts. */
-export const modelNames = Object.keys(BUILDERS) as ModelName[];
+} satisfies Record<ModelName, (options: ModelOptions) => ClassifierModel>;
 
 function checkOptions(name: string, options: ModelOptions): void {
   const shape = options.inputShape;
