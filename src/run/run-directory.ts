@@ -147,6 +147,19 @@ export class RunDirectory {
     }
   }
 
+  /**
+   * Removes the epoch checkpoints older than the newest `keep` (by epoch number); last.safetensors
+   * is never touched. Returns the files removed.
+   */
+  pruneCheckpoints(keep: number): string[] {
+    const byEpoch = this.checkpoints()
+      .map((file) => ({ file, epoch: Number(/(\d+)\.safetensors$/.exec(file)![1]) }))
+      .sort((a, b) => b.epoch - a.epoch);
+    const removed = byEpoch.slice(Math.max(keep, 1)).map(({ file }) => file);
+    for (const file of removed) rmSync(file, { force: true });
+    return removed;
+  }
+
   checkpoints(): string[] {
     if (!existsSync(this.checkpointDir)) return [];
     return readdirSync(this.checkpointDir)
