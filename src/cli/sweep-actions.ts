@@ -122,8 +122,8 @@ export async function cancelCommand(dir: string): Promise<void> {
   console.log(`finished runs are kept; continue later with 'ncollapse sweep run ${dir}'`);
 }
 
-export function planCommand(grid: string, options: { out: string }): void {
-  const { sweep: dir, rows, created } = planSweep(grid, options.out);
+export function planCommand(grid: string, options: { out: string; maxRuns?: number }): void {
+  const { sweep: dir, rows, created } = planSweep(grid, options.out, options.maxRuns);
   console.log(`${created ? 'planned' : 'already planned:'} ${rows.length} runs in ${dir.root} (sweep.jsonl)`);
 }
 

@@ -1,7 +1,11 @@
-import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 import { UsageError } from '../errors.js';
+import { readBoundedText } from './bounded-read.js';
+
+/** A lock file is a few hundred bytes of JSON. */
+const LOCK_BYTES = 64 * 1024;
 import { currentProcess, describeProcess, parseProcessIdentity, processState, sameProcess, type ProcessIdentity } from './process-identity.js';
 
 /**
@@ -50,7 +54,7 @@ function installExitHook(): void {
 export function readLock(file: string): LockRecord | null {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, LOCK_BYTES, 'lock file');
   } catch {
     return null;
   }
@@ -97,7 +101,7 @@ function removeStale(file: string, judged: string | null): void {
   }
   let moved: string | null = null;
   try {
-    moved = readFileSync(aside, 'utf8');
+    moved = readBoundedText(aside, LOCK_BYTES, 'lock file');
   } catch {
     // unreadable: judged as it was
   }
@@ -145,7 +149,7 @@ export class LockFile {
         }
         let text: string | null = null;
         try {
-          text = readFileSync(file, 'utf8');
+          text = readBoundedText(file, LOCK_BYTES, 'lock file');
         } catch {
           continue; // removed meanwhile: try again
         }

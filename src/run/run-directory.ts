@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { MIB, readBoundedText } from '../io/bounded-read.js';
 import { LockFile, liveHolder, type LockRecord } from '../io/lock-file.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { readJsonLines } from './json-lines.js';
@@ -67,7 +68,8 @@ export class RunDirectory {
    * else was written into it, so that a start that fails its checks leaves nothing behind.
    */
   lockWriter(purpose: string): RunWriterLock {
-    const created = mkdirSync(this.root, { recursive: true }) !== undefined;
+    const created = !existsSync(this.root);
+    makeDirectory(this.root);
     let lock: LockFile;
     try {
       lock = LockFile.acquire(this.writerLockFile, this.root, purpose);
@@ -102,7 +104,7 @@ export class RunDirectory {
 
   readConfig(): Record<string, unknown> {
     try {
-      return JSON.parse(readFileSync(this.configFile, 'utf8')) as Record<string, unknown>;
+      return JSON.parse(readBoundedText(this.configFile, 64 * MIB, 'config.json')) as Record<string, unknown>;
     } catch (error) {
       throw new RunReadError(`${this.configFile}: cannot read the run's settings (${(error as Error).message})`);
     }
@@ -116,7 +118,7 @@ export class RunDirectory {
   readStatus(): RunStatus | null {
     if (!existsSync(this.statusFile)) return null;
     try {
-      const parsed = runStatusSchema.safeParse(JSON.parse(readFileSync(this.statusFile, 'utf8')));
+      const parsed = runStatusSchema.safeParse(JSON.parse(readBoundedText(this.statusFile, MIB, 'status.json')));
       return parsed.success ? parsed.data : null;
     } catch {
       return null;

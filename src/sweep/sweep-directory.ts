@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+import { InputFileError } from '../errors.js';
+import { MIB, readBoundedText } from '../io/bounded-read.js';
 import { configId } from './config-id.js';
 import { SweepDirectoryError } from './errors.js';
 
@@ -79,8 +81,9 @@ export class SweepDirectory {
     }
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(this.infoFile, 'utf8'));
+      json = JSON.parse(readBoundedText(this.infoFile, MIB, 'sweep.json'));
     } catch (error) {
+      if (error instanceof InputFileError) throw error;
       throw new SweepDirectoryError(this.infoFile, `not valid JSON (${(error as Error).message})`);
     }
     const parsed = SweepInfoSchema.safeParse(json);
@@ -95,7 +98,8 @@ export class SweepDirectory {
     const info = this.readInfo();
     let text: string;
     try {
-      text = readFileSync(this.rowsFile, 'utf8');
+      // 100,000 rows of about 1 KB each fit well within the bound.
+      text = readBoundedText(this.rowsFile, 512 * MIB, 'sweep.jsonl');
     } catch (error) {
       throw new SweepDirectoryError(this.rowsFile, `cannot read the sweep's rows (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }

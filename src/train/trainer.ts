@@ -1,4 +1,6 @@
 import { DataParallel } from './data-parallel.js';
+import { distributedEnvironment } from '../distributed/environment.js';
+import { checkMasterAddress } from '../distributed/master-address.js';
 import { EXIT_CODES, NcollapseError } from '../errors.js';
 import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
 import { type CheckpointProgress, saveCheckpoint } from './checkpoint-state.js';
@@ -51,6 +53,9 @@ export class TrainingDivergedError extends NcollapseError {
  */
 export async function train(options: TrainOptions, control: TrainControl = {}): Promise<TrainResult> {
   // Under `ncollapse launch` or srun: one rank of a data-parallel run; only rank 0 writes.
+  // A rank 0 address that does not resolve fails now, not after the store's whole time-out.
+  const environment = distributedEnvironment();
+  if (environment !== undefined) await checkMasterAddress(environment.masterAddr, environment.source === 'slurm' && process.env.MASTER_ADDR === undefined ? 'SLURM_JOB_NODELIST host' : 'MASTER_ADDR');
   const dp = DataParallel.fromEnvironment();
   const writer = dp === undefined || dp.isWriter;
   try {
