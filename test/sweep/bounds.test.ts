@@ -25,7 +25,7 @@ test('logspace(a, b, n) with a huge n is refused at once, naming the axis', () =
 test('a grid larger than --max-runs (default 10,000) is refused before any folder is made; the override plans it', () => {
   const text = 'fixed: { dataset: gaussian, epochs: 2 }\naxes:\n  lr: logspace(-4, -1, 200)\n  weight-decay: logspace(-6, -1, 51)\n';
   const grid = parseGrid(text, 'big.yaml');
-  assert.throws(() => checkGridSize(grid, DEFAULT_MAX_RUNS), /big\.yaml: the grid has 10200 runs \(lr: 200 x seed: 51\), more than the 10000 allowed; pass --max-runs 10200/);
+  assert.throws(() => checkGridSize(grid, DEFAULT_MAX_RUNS), /big\.yaml: the grid has 10200 runs \(lr: 200 x weight-decay: 51\), more than the 10000 allowed; pass --max-runs 10200/);
   assert.doesNotThrow(() => checkGridSize(grid, 10_200));
   const file = join(work, 'big.yaml');
   writeFileSync(file, text);
