@@ -44,8 +44,10 @@ export function register(program: Command): void {
   addTrainingOptions(command, DEMO_OPTIONS, DEMO_PRESET.options).action(async (options: DemoOptions) => {
       // Loaded when the command runs: --help must not pay for the run module's schemas.
       const { RunDirectory } = await import('../run/run-directory.js');
-      const { removeOwnRun } = await import('./fresh-run.js');
+      const { checkOwnRun, removeOwnRun } = await import('./fresh-run.js');
       const run = new RunDirectory(options.out);
+      // What is not a run of ours is refused before the lock would make a folder in it.
+      if (options.fresh) checkOwnRun(options.out);
       // Held from the check to the end of the training: --fresh never deletes a run that another process writes.
       const lock = run.lockWriter(options.fresh ? 'demo --fresh' : 'demo');
       try {

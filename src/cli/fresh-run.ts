@@ -6,6 +6,12 @@ import { currentProcess, sameProcess } from '../io/process-identity.js';
 import { RunDirectory } from '../run/run-directory.js';
 import { notOwnRunReason, runEntries } from '../run/own-run.js';
 
+/** Refuses (UsageError) a --fresh on anything that is not a run directory of ncollapse. */
+export function checkOwnRun(path: string): void {
+  const why = notOwnRunReason(path);
+  if (why !== null) throw new UsageError(`--fresh: ${path} ${why}; it is not a run directory of ncollapse, so it is left alone (choose another --out)`);
+}
+
 /**
  * For `demo --fresh`: removes the run directory at `path` only if ncollapse wrote it (src/run/own-run.ts
  * says what that means), and returns what it removed. Anything else is refused with a UsageError
@@ -13,8 +19,7 @@ import { notOwnRunReason, runEntries } from '../run/own-run.js';
  * caller holds the run's writer lock (RunDirectory.lockWriter), which stays, and so does the folder.
  */
 export function removeOwnRun(path: string): string[] {
-  const why = notOwnRunReason(path);
-  if (why !== null) throw new UsageError(`--fresh: ${path} ${why}; it is not a run directory of ncollapse, so it is left alone (choose another --out)`);
+  checkOwnRun(path);
   const run = new RunDirectory(path);
   const holder = liveHolder(run.writerLockFile);
   if (holder !== null && !sameProcess(holder, currentProcess())) throw new LockHeldError(heldMessage(path, run.writerLockFile, holder), holder);
