@@ -47,7 +47,7 @@ test('a live run refuses train --resume and demo --fresh, naming its process; on
 
 test('a train whose start fails its checks leaves no folder behind (the lock is not a leftover)', async () => {
   const run = join(dir, 'bad-start');
-  const result = await runCli([...RUN.slice(0, -3), '--batch-size', '100000', '--no-report', '--quiet', '--out', run]);
+  const result = await runCli([...RUN, '--batch-size', '100000', '--out', run]);
   assert.equal(result.code, 1, result.stderr);
   assert.equal(existsSync(run), false);
 });
