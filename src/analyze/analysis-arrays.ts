@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { readNpy } from '../io/npy.js';
 import { npzArrayNames, readNpz } from '../io/npz.js';
-import { loadSafetensors } from '../io/safetensors.js';
+import { load } from '../train/training-state.js';
 import { dispose } from '../torch/index.js';
 import { NcollapseError } from '../errors.js';
 
@@ -84,7 +84,8 @@ export function readArrays(file: string, wanted: string[] | 'all'): { arrays: Ma
     return { arrays, available };
   }
   if (extension === '.safetensors') {
-    const { tensors } = loadSafetensors(file);
+    // The checked loader: a checkpoint given as features/weights is checked like any other load of it.
+    const { tensors } = load(file);
     try {
       return { arrays: new Map([...tensors].map(([name, t]) => [name, { file, name, dtype: t.dtype, shape: t.shape, data: t.data() }])), available: [...tensors.keys()] };
     } finally {

@@ -68,18 +68,31 @@ function matrixArray(matrix: Matrix, name: string): SourceArray {
     if (matrix.data.length !== rows * columns) {
       throw new AnalysisInputError({ file: ORIGIN, name }, `shape (${rows}, ${columns}) needs ${rows * columns} values, got ${matrix.data.length}`);
     }
+    if (Array.isArray(matrix.data)) checkNumbers(matrix.data, name, (i) => `value ${i}`);
     return { file: ORIGIN, name, dtype: floatDtype(matrix.data), shape: [rows, columns], data: matrix.data };
   }
   const columns = matrix[0]?.length ?? 0;
   const data = new Float64Array(matrix.length * columns);
   matrix.forEach((row, i) => {
     if (row.length !== columns) throw new AnalysisInputError({ file: ORIGIN, name }, `row ${i} has ${row.length} values but row 0 has ${columns}`);
+    checkNumbers(row, name, (j) => `row ${i}, column ${j}`);
     data.set(row, i * columns);
   });
   return { file: ORIGIN, name, dtype: 'float64', shape: [matrix.length, columns], data };
 }
 
+/**
+ * A plain list may hold anything at run time (JSON gives null for NaN): a Float64Array would turn
+ * null into 0 and a string into NaN without a word, so each entry must be a number.
+ */
+function checkNumbers(values: readonly unknown[], name: string, where: (i: number) => string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (typeof values[i] !== 'number') throw new AnalysisInputError({ file: ORIGIN, name }, `${where(i)} is ${JSON.stringify(values[i]) ?? String(values[i])}, expected a number`);
+  }
+}
+
 function vectorArray(vector: readonly number[] | Float32Array | Float64Array, name: string): SourceArray {
+  if (Array.isArray(vector)) checkNumbers(vector, name, (i) => `value ${i}`);
   return { file: ORIGIN, name, dtype: floatDtype(vector), shape: [vector.length], data: vector };
 }
 
@@ -99,6 +112,7 @@ const INTEGER_ARRAY_DTYPES: [new (...args: never[]) => ArrayLike<number | bigint
 ];
 
 function labelArray(labels: Labels): SourceArray {
+  if (Array.isArray(labels)) checkNumbers(labels, 'labels', (i) => `label ${i}`);
   const typed = INTEGER_ARRAY_DTYPES.find(([type]) => labels instanceof type);
   // A plain list is integer labels when every entry is an integer; else validation says what is wrong.
   const dtype = typed?.[1] ?? ((labels as readonly number[]).every((v) => Number.isInteger(v)) ? 'int64' : 'float64');

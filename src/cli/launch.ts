@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { nonNegativeInteger, positiveInteger } from '../options/option-parsers.js';
 
+/** The most ranks `launch` starts on one machine. */
+export const MAX_NPROC = 128;
+
 interface LaunchCliOptions {
   nproc: number;
   masterAddr: string;
@@ -28,7 +31,11 @@ export function register(program: Command): void {
         return;
       }
       if (options.nproc === undefined) throw new UsageError('launch: --nproc <n> is required');
+      // Each rank is a whole process with its own libtorch: more than this on one machine is a typo, not a plan.
+      if (options.nproc > MAX_NPROC) throw new UsageError(`launch: --nproc ${options.nproc}: at most ${MAX_NPROC} processes on one machine`);
       if (command.length === 0) throw new UsageError('launch: name the command to run, e.g. ncollapse launch --nproc 2 train --out runs/a');
+      const { checkMasterAddress } = await import('../distributed/master-address.js');
+      await checkMasterAddress(options.masterAddr, '--master-addr');
       const { launch } = await import('../distributed/launcher.js');
       const code = await launch({
         nproc: options.nproc,

@@ -19,7 +19,6 @@ export function register(program: Command): void {
       if (existsSync(runsDir) && !statSync(runsDir).isDirectory()) throw new UsageError(`${runsDir} is a file, not a folder of run directories`);
       if (!existsSync(runsDir)) console.error(`ncollapse serve: ${runsDir} does not exist yet; its runs will show when it does`);
       const dashboard = await startDashboard({ runsDir, port: options.port });
-      console.log(`ncollapse dashboard: ${dashboard.url} (runs in ${runsDir}; Ctrl-C to stop)`);
       await new Promise<void>((resolvePromise) => {
         const stop = () => {
           process.off('SIGINT', stop);
@@ -28,6 +27,8 @@ export function register(program: Command): void {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // Printed once Ctrl-C is handled: whoever stops the dashboard on seeing the address gets a clean stop.
+        console.log(`ncollapse dashboard: ${dashboard.url} (runs in ${runsDir}; Ctrl-C to stop)`);
       });
     });
 }

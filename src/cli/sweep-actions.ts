@@ -2,7 +2,7 @@
 
 import { EXIT_CODES } from '../errors.js';
 import { SweepUsageError } from '../sweep/errors.js';
-import { axesText, formatOutcome, runLocalPool, runningLocalPool } from '../sweep/local-backend.js';
+import { axesText, formatOutcome, runLocalPool, stopLocalPool } from '../sweep/local-backend.js';
 import { planSweep } from '../sweep/plan.js';
 import { cancelSlurm, queuedTasks, readSlurmJob, requeueSelf, submitSlurm } from '../sweep/slurm-backend.js';
 import { statusTable, sweepStatus } from '../sweep/status.js';
@@ -113,18 +113,17 @@ export async function cancelCommand(dir: string): Promise<void> {
     console.log(`cancelled slurm job ${job.jobId}; running tasks write a checkpoint as they stop`);
     cancelled = true;
   }
-  const pool = runningLocalPool(sweep);
+  const pool = stopLocalPool(sweep);
   if (pool !== null) {
-    process.kill(pool, 'SIGTERM');
-    console.log(`asked the local pool (pid ${pool}) to stop; running trains write a checkpoint as they stop`);
+    console.log(`asked the local pool (pid ${pool.pid}, started ${pool.acquiredAt}) to stop; running trains write a checkpoint as they stop`);
     cancelled = true;
   }
   if (!cancelled) throw new SweepUsageError(`${sweep.root}: nothing to cancel (no slurm job queued or running, no local pool)`);
   console.log(`finished runs are kept; continue later with 'ncollapse sweep run ${dir}'`);
 }
 
-export function planCommand(grid: string, options: { out: string }): void {
-  const { sweep: dir, rows, created } = planSweep(grid, options.out);
+export function planCommand(grid: string, options: { out: string; maxRuns?: number }): void {
+  const { sweep: dir, rows, created } = planSweep(grid, options.out, options.maxRuns);
   console.log(`${created ? 'planned' : 'already planned:'} ${rows.length} runs in ${dir.root} (sweep.jsonl)`);
 }
 

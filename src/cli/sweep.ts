@@ -13,7 +13,8 @@ export function register(program: Command): void {
     .description('expand a grid file into DIR/sweep.jsonl (one resolved train configuration per line) and one run directory per row')
     .argument('<grid>', 'grid file (YAML): axes over train options, and fixed options')
     .requiredOption('--out <dir>', 'sweep directory (new or empty)')
-    .action(async (grid: string, options: { out: string }) => (await actions()).planCommand(grid, options));
+    .option('--max-runs <n>', 'plan at most N runs (default 10000): a larger grid is refused unless this says so', positiveInteger)
+    .action(async (grid: string, options: { out: string; maxRuns?: number }) => (await actions()).planCommand(grid, options));
   sweep
     .command('run')
     .description('run every run of a sweep that is not finished: a local pool of train processes, or one SLURM job array')

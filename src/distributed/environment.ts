@@ -15,6 +15,13 @@ export interface DistributedEnvironment {
   backend: 'gloo' | 'nccl';
   /** GLOO_SOCKET_IFNAME, as PyTorch reads it. */
   glooInterface?: string;
+  /**
+   * NCOLLAPSE_STORE_FILE: a FileStore in a private folder instead of rank 0's TCPStore. `launch`
+   * sets it for ranks that all run on this machine: libtorch 1.13's TCPStore cannot be told which
+   * address to listen on and listens on every interface; a file in a 0700 folder is reachable by
+   * this user alone.
+   */
+  storeFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -55,7 +62,12 @@ export function distributedEnvironment(env: Env = process.env): DistributedEnvir
   if (backendName !== 'gloo' && backendName !== 'nccl') {
     throw new UsageError(`environment variable NCOLLAPSE_DIST_BACKEND=${JSON.stringify(backendName)}: expected gloo or nccl`);
   }
-  const common = { timeoutMs, backend: backendName as 'gloo' | 'nccl', ...(env.GLOO_SOCKET_IFNAME ? { glooInterface: env.GLOO_SOCKET_IFNAME } : {}) };
+  const common = {
+    timeoutMs,
+    backend: backendName as 'gloo' | 'nccl',
+    ...(env.GLOO_SOCKET_IFNAME ? { glooInterface: env.GLOO_SOCKET_IFNAME } : {}),
+    ...(env.NCOLLAPSE_STORE_FILE ? { storeFile: env.NCOLLAPSE_STORE_FILE } : {}),
+  };
   if (env.WORLD_SIZE !== undefined) {
     const worldSize = integer(env, 'WORLD_SIZE', 1);
     if (worldSize === 1) return undefined;

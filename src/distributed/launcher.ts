@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface LaunchOptions {
   nproc: number;
@@ -34,6 +37,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 export async function launch(options: LaunchOptions): Promise<number> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const port = options.masterPort ?? (await freePort());
+  // Ranks on this machine alone (a loopback master address) meet through a FileStore in a private
+  // folder (mkdtemp makes it 0700), not a TCPStore, which libtorch 1.13 opens on every interface.
+  const local = isLoopbackAddress(options.masterAddr);
+  const storeFolder = local ? mkdtempSync(join(tmpdir(), 'ncollapse-store-')) : undefined;
   const children: ChildProcess[] = [];
   let firstFailure: number | undefined;
   let stopping = false;
@@ -63,10 +70,11 @@ export async function launch(options: LaunchOptions): Promise<number> {
           LOCAL_WORLD_SIZE: String(options.nproc),
           MASTER_ADDR: options.masterAddr,
           MASTER_PORT: String(port),
+          ...(storeFolder ? { NCOLLAPSE_STORE_FILE: join(storeFolder, 'store') } : {}),
         },
       });
       children.push(child);
-      log(`launch: rank ${rank} of ${options.nproc} is process ${child.pid} (store ${options.masterAddr}:${port})`);
+      log(`launch: rank ${rank} of ${options.nproc} is process ${child.pid} (store ${storeFolder ? join(storeFolder, 'store') : `${options.masterAddr}:${port}`})`);
       ends.push(
         new Promise<void>((resolve) =>
           child.on('exit', (code, signal) => {
@@ -87,5 +95,10 @@ export async function launch(options: LaunchOptions): Promise<number> {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
     for (const child of running()) child.kill('SIGKILL');
+    if (storeFolder) rmSync(storeFolder, { recursive: true, force: true });
   }
+}
+
+function isLoopbackAddress(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
 }

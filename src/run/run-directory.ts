@@ -1,7 +1,9 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { MIB, readBoundedText } from '../io/bounded-read.js';
+import { LockFile, liveHolder, type LockRecord } from '../io/lock-file.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { readJsonLines } from './json-lines.js';
 import { EPOCH_CHECKPOINT_PATTERN, epochCheckpointName, LAST_CHECKPOINT_NAME, RUN_FILE_NAMES, UNSTARTED_RUN_FILES } from './run-files.js';
@@ -10,6 +12,19 @@ import { RunReadError } from './run-reader.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
 
 export type { EpochRecord } from './run-schema.js';
+
+export interface RunWriterLock {
+  release(): void;
+}
+
+/** Removes an empty folder; a folder with anything in it stays. */
+function rmdirSafely(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (the run wrote something), or already gone
+  }
+}
 
 /** The files of one run (docs/run-directory.md): the trainer writes them, everything else reads them. */
 export class RunDirectory {
@@ -34,6 +49,9 @@ export class RunDirectory {
   get reportFile(): string {
     return join(this.root, RUN_FILE_NAMES.report);
   }
+  get writerLockFile(): string {
+    return join(this.root, RUN_FILE_NAMES.writerLock);
+  }
   get checkpointDir(): string {
     return join(this.root, RUN_FILE_NAMES.checkpoints);
   }
@@ -42,6 +60,34 @@ export class RunDirectory {
   }
   checkpointFor(epoch: number): string {
     return join(this.checkpointDir, epochCheckpointName(epoch));
+  }
+
+  /**
+   * Makes this process the run's one writer (writer.lock), or throws a LockHeldError naming the
+   * live process that is. A folder this call had to create is removed again on release if nothing
+   * else was written into it, so that a start that fails its checks leaves nothing behind.
+   */
+  lockWriter(purpose: string): RunWriterLock {
+    const created = !existsSync(this.root);
+    makeDirectory(this.root);
+    let lock: LockFile;
+    try {
+      lock = LockFile.acquire(this.writerLockFile, this.root, purpose);
+    } catch (error) {
+      if (created) rmdirSafely(this.root);
+      throw error;
+    }
+    return {
+      release: () => {
+        lock.release();
+        if (created) rmdirSafely(this.root);
+      },
+    };
+  }
+
+  /** The live process writing this run, if any (a stale lock of a killed process counts as none). */
+  liveWriter(): LockRecord | null {
+    return liveHolder(this.writerLockFile);
   }
 
   create(): void {
@@ -58,7 +104,7 @@ export class RunDirectory {
 
   readConfig(): Record<string, unknown> {
     try {
-      return JSON.parse(readFileSync(this.configFile, 'utf8')) as Record<string, unknown>;
+      return JSON.parse(readBoundedText(this.configFile, 64 * MIB, 'config.json')) as Record<string, unknown>;
     } catch (error) {
       throw new RunReadError(`${this.configFile}: cannot read the run's settings (${(error as Error).message})`);
     }
@@ -72,7 +118,7 @@ export class RunDirectory {
   readStatus(): RunStatus | null {
     if (!existsSync(this.statusFile)) return null;
     try {
-      const parsed = runStatusSchema.safeParse(JSON.parse(readFileSync(this.statusFile, 'utf8')));
+      const parsed = runStatusSchema.safeParse(JSON.parse(readBoundedText(this.statusFile, MIB, 'status.json')));
       return parsed.success ? parsed.data : null;
     } catch {
       return null;
@@ -118,6 +164,19 @@ export class RunDirectory {
       const kept = readJsonLines(file, epochRecordSchema).filter((r) => r.epoch <= epoch);
       atomicWriteFile(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
+  }
+
+  /**
+   * Removes the epoch checkpoints older than the newest `keep` (by epoch number); last.safetensors
+   * is never touched. Returns the files removed.
+   */
+  pruneCheckpoints(keep: number): string[] {
+    const byEpoch = this.checkpoints()
+      .map((file) => ({ file, epoch: Number(/(\d+)\.safetensors$/.exec(file)![1]) }))
+      .sort((a, b) => b.epoch - a.epoch);
+    const removed = byEpoch.slice(Math.max(keep, 1)).map(({ file }) => file);
+    for (const file of removed) rmSync(file, { force: true });
+    return removed;
   }
 
   checkpoints(): string[] {

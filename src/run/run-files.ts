@@ -11,6 +11,8 @@ export const RUN_FILE_NAMES = {
   geometry: 'geometry.jsonl',
   checkpoints: 'checkpoints',
   report: 'report.html',
+  /** Names the one process writing the run while it runs (src/io/lock-file.ts). */
+  writerLock: 'writer.lock',
   /** The report's figures, beside report.html. */
   figures: 'figures',
 } as const;

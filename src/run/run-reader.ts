@@ -64,10 +64,23 @@ async function readTextIfExists(path: string): Promise<string | null> {
   }
 }
 
-/** Sorts by epoch and keeps the last line written for an epoch (a resumed run may repeat one). */
-function byEpoch<T extends { epoch: number }>(rows: T[]): T[] {
+/**
+ * Sorts by epoch and keeps the last line written for an epoch. A well-behaved run never repeats
+ * one (a resume truncates the lines after its checkpoint first), so a repeat means two writers or
+ * a hand-edited file: the reader is told, never left to trust a silently chosen line.
+ */
+function byEpoch<T extends { epoch: number }>(rows: T[], file: string, warnings: string[]): T[] {
   const latest = new Map<number, T>();
-  for (const row of rows) latest.set(row.epoch, row);
+  const repeated = new Set<number>();
+  for (const row of rows) {
+    if (latest.has(row.epoch)) repeated.add(row.epoch);
+    latest.set(row.epoch, row);
+  }
+  if (repeated.size > 0) {
+    const epochs = [...repeated].sort((a, b) => a - b);
+    const shown = epochs.slice(0, 5).join(', ') + (epochs.length > 5 ? `, ... (${epochs.length} epochs)` : '');
+    warnings.push(`${file}: epoch ${shown} appears more than once (two writers, or an edited file); the last line of each is used`);
+  }
   return [...latest.values()].sort((a, b) => a.epoch - b.epoch);
 }
 
@@ -112,9 +125,9 @@ export async function readRun(runDir: string, options: { geometry?: boolean } = 
   }
 
   const metricsText = (await readTextIfExists(join(dir, RUN_FILE_NAMES.metrics))) ?? '';
-  const metrics = byEpoch(parseJsonLines(metricsText, metricsLineSchema, RUN_FILE_NAMES.metrics, warnings));
+  const metrics = byEpoch(parseJsonLines(metricsText, metricsLineSchema, RUN_FILE_NAMES.metrics, warnings), RUN_FILE_NAMES.metrics, warnings);
   const geometryText = options.geometry === false ? '' : ((await readTextIfExists(join(dir, RUN_FILE_NAMES.geometry))) ?? '');
-  const geometry = byEpoch(parseJsonLines(geometryText, geometryLineSchema, RUN_FILE_NAMES.geometry, warnings));
+  const geometry = byEpoch(parseJsonLines(geometryText, geometryLineSchema, RUN_FILE_NAMES.geometry, warnings), RUN_FILE_NAMES.geometry, warnings);
 
   const classNames = Array.from({ length: config.numClasses }, (_, c) => config.classNames?.[c] ?? String(c));
   return {

@@ -48,6 +48,7 @@ const NOT_STARTED: RunProgress = {
   updatedAt: null,
   message: null,
   hasConfig: false,
+  backed: false,
   hasCheckpoint: false,
   testError: null,
   lastMeasuredEpoch: null,

@@ -1,8 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
+import { InputFileError } from '../errors.js';
+import { readBoundedText } from '../io/bounded-read.js';
 import { GridFileError } from './errors.js';
+
+/** A grid file is a few lines of YAML; 1 MiB is far past any real one. */
+const MAX_GRID_FILE_BYTES = 1024 * 1024;
+/** The most values one logspace(a, b, n) axis may have (more cannot be a sweep anyone runs). */
+export const MAX_LOGSPACE_COUNT = 10_000;
+/** The most runs `sweep plan` writes unless --max-runs says more: each run is a folder and a training. */
+export const DEFAULT_MAX_RUNS = 10_000;
 import { gridKeys, normaliseKey, optionArgs, parseTrainArgs, type GridValue } from './grid-options.js';
 
 /**
@@ -52,6 +60,7 @@ function expandAxis(file: string, key: string, axis: string | GridValue[]): Grid
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isInteger(count) || count < 1) {
     throw new GridFileError(file, `axes.${key}: logspace(a, b, n) needs numbers a and b and a whole number n >= 1, got '${axis}'`);
   }
+  if (count > MAX_LOGSPACE_COUNT) throw new GridFileError(file, `axes.${key}: logspace(a, b, n) with n = ${count}; at most ${MAX_LOGSPACE_COUNT} values per axis`);
   return logspace(start, stop, count);
 }
 
@@ -111,11 +120,29 @@ export function parseGrid(text: string, file: string): Grid {
 export function readGrid(file: string): Grid {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, MAX_GRID_FILE_BYTES, 'grid file');
   } catch (error) {
-    throw new GridFileError(file, `cannot read the grid file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    if (error instanceof InputFileError) throw new GridFileError(file, error.message.slice(file.length + 2), { cause: error });
+    throw error;
   }
   return parseGrid(text, file);
+}
+
+/** How many runs the grid has: the product of its axes' lengths. */
+export function gridSize(grid: Grid): number {
+  return grid.axes.reduce((size, axis) => size * axis.values.length, 1);
+}
+
+/**
+ * Refuses a grid of more than `maxRuns` runs before any is expanded: each run becomes a folder and a
+ * training, so a typo in an axis must not plan 100,000 of them silently.
+ */
+export function checkGridSize(grid: Grid, maxRuns: number): void {
+  const size = gridSize(grid);
+  if (size > maxRuns) {
+    const axes = grid.axes.map((axis) => `${axis.name}: ${axis.values.length}`).join(' x ');
+    throw new GridFileError(grid.file, `the grid has ${size} runs (${axes}), more than the ${maxRuns} allowed; pass --max-runs ${size} to 'sweep plan' if you mean it`);
+  }
 }
 
 /** Every combination of the axes' values, the first axis varying slowest. */

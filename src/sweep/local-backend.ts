@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { atomicWriteFile } from '../io/atomic-file.js';
+import { NcollapseError } from '../errors.js';
+import { LockFile, LockHeldError, readLock, type LockRecord } from '../io/lock-file.js';
+import { processState } from '../io/process-identity.js';
 import { SweepUsageError } from './errors.js';
 import { isDone, readRunProgress } from './run-state.js';
 import type { SweepDirectory, SweepRow } from './sweep-directory.js';
@@ -48,30 +49,56 @@ export function formatOutcome(outcome: TaskOutcome): string {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * The local pool working on this sweep, if one is alive: local-pool.json is the pool's lock
+ * (src/io/lock-file.ts), and it counts only while the process it names runs with the same start
+ * time and the same command. A pid that was reused by another process, or a tampered file, names
+ * no pool, so that nothing ever signals or waits for a process that is not ours.
+ */
+export function localPoolHolder(sweep: SweepDirectory): LockRecord | null {
+  const record = readLock(sweep.localPoolFile);
+  if (record === null) return null;
+  const state = processState(record, { checkCommand: true });
+  return state === 'gone' ? null : record;
 }
 
-/** The pid of a local pool working on this sweep, if one is alive. */
+/** The pid of a local pool working on this sweep, if one is alive (see localPoolHolder). */
 export function runningLocalPool(sweep: SweepDirectory): number | null {
-  if (!existsSync(sweep.localPoolFile)) return null;
-  try {
-    const { pid } = JSON.parse(readFileSync(sweep.localPoolFile, 'utf8')) as { pid: number };
-    return Number.isInteger(pid) && isAlive(pid) ? pid : null;
-  } catch {
-    return null;
-  }
+  return localPoolHolder(sweep)?.pid ?? null;
+}
+
+/**
+ * Asks the sweep's local pool to stop (SIGTERM), after checking that the process is that pool:
+ * the same pid, start time and command line as when it took the lock, on this host.
+ */
+export function stopLocalPool(sweep: SweepDirectory): LockRecord | null {
+  const record = readLock(sweep.localPoolFile);
+  if (record === null) return null;
+  const state = processState(record, { checkCommand: true });
+  if (state === 'gone') return null;
+  if (state === 'unknown') throw new SweepUsageError(`${sweep.root}: the local pool runs on host ${record.host} (pid ${record.pid}); cancel it there`);
+  process.kill(record.pid, 'SIGTERM');
+  return record;
 }
 
 export async function runLocalPool(sweep: SweepDirectory, options: LocalPoolOptions): Promise<PoolResult> {
   const rows = sweep.readRows();
-  const other = runningLocalPool(sweep);
-  if (other !== null && other !== process.pid) throw new SweepUsageError(`${sweep.root}: a local pool (pid ${other}) is already running this sweep; stop it with 'ncollapse sweep cancel ${sweep.root}'`);
+  // The pool's lock, taken atomically before anything is read or started: of two `sweep run` started together, one runs.
+  let lock: LockFile;
+  try {
+    lock = LockFile.acquire(sweep.localPoolFile, sweep.root, 'sweep run');
+  } catch (error) {
+    if (error instanceof LockHeldError) throw new SweepUsageError(`${error.message}; stop it with 'ncollapse sweep cancel ${sweep.root}'`);
+    throw error;
+  }
+  try {
+    return await runPool(sweep, rows, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runPool(sweep: SweepDirectory, rows: SweepRow[], options: LocalPoolOptions): Promise<PoolResult> {
   const todo = rows.filter((row) => !isDone(readRunProgress(sweep.runDir(row))));
   const result: PoolResult = { outcomes: [], skipped: rows.length - todo.length, stopped: false };
   if (result.skipped > 0) options.log(`${result.skipped} of ${rows.length} runs already done (finished or diverged): not run again`);
@@ -79,7 +106,6 @@ export async function runLocalPool(sweep: SweepDirectory, options: LocalPoolOpti
 
   const parallel = Math.max(1, Math.min(options.parallel, todo.length));
   const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / parallel));
-  atomicWriteFile(sweep.localPoolFile, `${JSON.stringify({ pid: process.pid, parallel, threads, startedAt: new Date().toISOString() })}\n`);
   options.log(`running ${todo.length} runs, ${parallel} at a time, ${threads} thread(s) each; logs in ${sweep.logsDir}`);
 
   const active = new Set<TaskHandle>();
@@ -97,7 +123,16 @@ export async function runLocalPool(sweep: SweepDirectory, options: LocalPoolOpti
     while (!result.stopped && next < todo.length) {
       const row = todo[next++]!;
       const logFile = join(sweep.logsDir, `run-${row.index}-${row.id}.log`);
-      const handle = startSweepTask(sweep, row, { threads, output: { file: logFile } });
+      let handle: TaskHandle;
+      try {
+        handle = startSweepTask(sweep, row, { threads, output: { file: logFile } });
+      } catch (error) {
+        // A run that another process writes (a `sweep task` by hand), or a run directory that is not this row's: left alone.
+        if (!(error instanceof NcollapseError)) throw error;
+        options.log(`[${row.index}] ${row.id} ${axesText(row)}: not started: ${error.message}`);
+        result.outcomes.push({ row, outcome: { start: 'skip', state: 'failed', exitCode: null, seconds: 0, progress: readRunProgress(sweep.runDir(row)) } });
+        continue;
+      }
       active.add(handle);
       options.log(`[${row.index}] ${row.id} ${axesText(row)}: ${handle.start === 'resume' ? 'resuming from its checkpoint' : 'started'}`);
       try {
@@ -116,7 +151,6 @@ export async function runLocalPool(sweep: SweepDirectory, options: LocalPoolOpti
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    rmSync(sweep.localPoolFile, { force: true });
   }
   return result;
 }

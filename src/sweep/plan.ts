@@ -1,26 +1,15 @@
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
+import { makeDirectory } from '../io/make-directory.js';
 import { NcollapseError } from '../errors.js';
+import { canonicalJson, configId } from './config-id.js';
 import { GridFileError, SweepDirectoryError } from './errors.js';
-import { gridPoints, readGrid, type Grid } from './grid.js';
+import { checkGridSize, DEFAULT_MAX_RUNS, gridPoints, readGrid, type Grid } from './grid.js';
 import { SWEEP_KIND, SweepDirectory, type SweepInfo, type SweepRow } from './sweep-directory.js';
 import { explicitArgs, optionArgs, parseTrainArgs, rowConfig, type GridValue, type RowConfig } from './grid-options.js';
 
-/** JSON with keys sorted at every level: the same settings always give the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function configId(config: object): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 12);
-}
+export { canonicalJson, configId } from './config-id.js';
 
 function wordsOf(name: string, value: GridValue): string[] {
   const words = optionArgs(name, value);
@@ -66,8 +55,9 @@ export interface PlanResult {
  * again into the same directory with the same grid changes nothing; a directory that holds
  * anything else (another sweep, other files) is refused, so nothing there is touched.
  */
-export function planSweep(gridFile: string, outDir: string): PlanResult {
+export function planSweep(gridFile: string, outDir: string, maxRuns = DEFAULT_MAX_RUNS): PlanResult {
   const grid = readGrid(gridFile);
+  checkGridSize(grid, maxRuns);
   const rows = planRows(grid);
   const sweep = new SweepDirectory(outDir);
   const rowsText = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
@@ -87,7 +77,8 @@ export function planSweep(gridFile: string, outDir: string): PlanResult {
       throw new SweepDirectoryError(sweep.root, `is not empty and is not a sweep (no sweep.json; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); choose a new or empty directory`);
     }
   }
-  mkdirSync(sweep.root, { recursive: true });
+  // makeDirectory, not mkdirSync: Node's recursive mkdir never returns under /proc (--out /proc/self/x).
+  makeDirectory(sweep.root);
   for (const row of rows) mkdirSync(sweep.runDir(row), { recursive: true });
   copyFileSync(gridFile, sweep.gridCopy);
   atomicWriteFile(sweep.rowsFile, rowsText);

@@ -1,7 +1,7 @@
 import { isStale } from '../run/run-reader.js';
 import { SlurmError } from './errors.js';
 import { runningLocalPool } from './local-backend.js';
-import { readRunProgress, type RunProgress } from './run-state.js';
+import { isDone, readRunProgress, type RunProgress } from './run-state.js';
 import { queuedTasks, readSlurmJob, type SlurmJob } from './slurm-backend.js';
 import type { SweepDirectory, SweepRow } from './sweep-directory.js';
 
@@ -33,7 +33,9 @@ export interface SweepStatus {
 }
 
 function runState(progress: RunProgress, queue: { state: string; slurmState: string } | undefined, backendActive: boolean): SweepRunState {
-  if (progress.state === 'finished' || progress.state === 'diverged') return progress.state;
+  if (isDone(progress)) return progress.state as 'finished' | 'diverged';
+  // A result that the folder does not back (a bare status.json): not done, the next run resumes or restarts it.
+  if (progress.state === 'finished' || progress.state === 'diverged') return progress.hasCheckpoint ? 'interrupted' : 'planned';
   if (queue?.state === 'running') return 'running';
   if (queue?.state === 'pending') return 'queued';
   if (progress.state === 'running') {

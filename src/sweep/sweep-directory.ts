@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+import { InputFileError } from '../errors.js';
+import { MIB, readBoundedText } from '../io/bounded-read.js';
+import { configId } from './config-id.js';
 import { SweepDirectoryError } from './errors.js';
 
 /**
@@ -78,8 +81,9 @@ export class SweepDirectory {
     }
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(this.infoFile, 'utf8'));
+      json = JSON.parse(readBoundedText(this.infoFile, MIB, 'sweep.json'));
     } catch (error) {
+      if (error instanceof InputFileError) throw error;
       throw new SweepDirectoryError(this.infoFile, `not valid JSON (${(error as Error).message})`);
     }
     const parsed = SweepInfoSchema.safeParse(json);
@@ -94,7 +98,8 @@ export class SweepDirectory {
     const info = this.readInfo();
     let text: string;
     try {
-      text = readFileSync(this.rowsFile, 'utf8');
+      // 100,000 rows of about 1 KB each fit well within the bound.
+      text = readBoundedText(this.rowsFile, 512 * MIB, 'sweep.jsonl');
     } catch (error) {
       throw new SweepDirectoryError(this.rowsFile, `cannot read the sweep's rows (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
@@ -118,6 +123,18 @@ export class SweepDirectory {
         return parsed.data;
       });
     if (rows.length !== info.runs) throw new SweepDirectoryError(this.rowsFile, `${rows.length} rows, but sweep.json says ${info.runs}`);
+    const seen = new Map<string, number>();
+    for (const row of rows) {
+      const line = row.index + 1;
+      // The id names the run (and its folder, DIR/ID): it must be the hash of the row's settings.
+      if (configId(row.config) !== row.id) throw new SweepDirectoryError(this.rowsFile, `line ${line}: id ${row.id} is not the hash of the row's config (${configId(row.config)}); the row was changed after 'sweep plan'`);
+      const first = seen.get(row.id);
+      if (first !== undefined) throw new SweepDirectoryError(this.rowsFile, `line ${line}: id ${row.id} repeats line ${first + 1}; two rows cannot share a run directory`);
+      seen.set(row.id, row.index);
+      // The sweep chooses where a run goes and how it is started: a row's args may not.
+      const owned = row.args.find((word) => /^--(out|resume|quiet|no-resume)(=|$)/.test(word));
+      if (owned !== undefined) throw new SweepDirectoryError(this.rowsFile, `line ${line}: args hold ${owned}, which the sweep sets itself (a row's run directory is always ${join(this.root, row.id)})`);
+    }
     return rows;
   }
 

@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 
 import { EXIT_CODES } from '../errors.js';
-import { SweepDirectoryError } from './errors.js';
+import { heldMessage } from '../io/lock-file.js';
+import { SweepDirectoryError, SweepUsageError } from './errors.js';
+import { canonicalJson } from './config-id.js';
 import { spawnNcollapse } from './ncollapse-command.js';
+import { parseTrainArgs, rowConfig } from './grid-options.js';
 import { isDone, readRunProgress, type RunProgress } from './run-state.js';
 import type { SweepDirectory, SweepRow } from './sweep-directory.js';
 import { RunDirectory } from '../run/run-directory.js';
@@ -58,6 +61,25 @@ function checkSameRun(runDir: string, row: SweepRow): void {
   }
 }
 
+/**
+ * A row's args must say what its config says (the config is what its id hashes): a changed args
+ * list cannot smuggle in other settings. Keys that a later ncollapse added to the config are
+ * allowed; every key the row records must agree.
+ */
+export function checkRowArgs(sweep: SweepDirectory, row: SweepRow): void {
+  let config: Record<string, unknown>;
+  try {
+    config = rowConfig(parseTrainArgs(row.args)) as Record<string, unknown>;
+  } catch (error) {
+    throw new SweepDirectoryError(sweep.rowsFile, `line ${row.index + 1}: args are not valid train options (${(error as Error).message})`);
+  }
+  for (const [key, value] of Object.entries(row.config)) {
+    if (canonicalJson(config[key] ?? null) !== canonicalJson(value ?? null)) {
+      throw new SweepDirectoryError(sweep.rowsFile, `line ${row.index + 1}: args set ${key} to ${canonicalJson(config[key] ?? null)}, the row's config says ${canonicalJson(value ?? null)}; the row was changed after 'sweep plan'`);
+    }
+  }
+}
+
 /** What a task would do with a run directory now. */
 export function taskStart(progress: RunProgress): TaskStart {
   if (isDone(progress)) return 'skip';
@@ -89,6 +111,10 @@ export function startSweepTask(sweep: SweepDirectory, row: SweepRow, options: Ta
   if (start === 'skip') {
     return { start, stop: () => undefined, done: Promise.resolve({ start, state: before.state as 'finished' | 'diverged', exitCode: 0, seconds: 0, progress: before }) };
   }
+  checkRowArgs(sweep, row);
+  // Another process writing this run (a `sweep task` by hand, a train): never restarted or resumed under it.
+  const writer = new RunDirectory(runDir).liveWriter();
+  if (writer !== null) throw new SweepUsageError(heldMessage(runDir, new RunDirectory(runDir).writerLockFile, writer));
   if (before.hasConfig) checkSameRun(runDir, row);
   if (start === 'restart') new RunDirectory(runDir).clearUnstarted();
   mkdirSync(runDir, { recursive: true });

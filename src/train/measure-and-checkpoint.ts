@@ -43,6 +43,7 @@ export function measureAndCheckpoint(context: MeasureContext, epoch: number, lr:
 export function checkpointEpoch(session: TrainingSession, run: RunDirectory, progress: CheckpointProgress): void {
   saveCheckpoint(run.checkpointFor(progress.epoch), session.parts, progress);
   saveCheckpoint(run.lastCheckpoint, session.parts, progress);
+  run.pruneCheckpoints(session.config.keepCheckpoints ?? 3);
 }
 
 /** The line the progress display prints after a measured epoch. */

@@ -167,7 +167,17 @@ export const TRAIN_OPTIONS = {
   seed: { ...identity, flag: 'seed', arg: '<n>', help: 'random seed', value: integer({ min: 0, max: 2 ** 32 - 1 }), default: 0 },
   device: { ...setting, flag: 'device', arg: '<device>', help: 'cpu or cuda[:N]', value: pattern('cpu, cuda or cuda:N', /^(cpu|cuda(:\d+)?)$/), default: 'cpu' },
   threads: { ...setting, flag: 'threads', arg: '<n>', help: "intra-op threads (default: libtorch's)", value: integer({ min: 1, max: 1024 }), default: null },
-  report: { ...setting, flag: 'report', help: 'write report.html at the end', negatedHelp: 'do not write report.html at the end', value: flag(), default: true },
+  keepCheckpoints: {
+    ...setting,
+    flag: 'keep-checkpoints',
+    arg: '<n>',
+    // last.safetensors (what --resume continues from) is always kept; older epochs' checkpoints are
+    // what a resume falls back to when the newest is damaged, and what `robustness --epoch` reads.
+    help: 'measured epochs whose checkpoints are kept, newest first, besides checkpoints/last.safetensors',
+    value: integer({ min: 1, max: 1_000_000 }),
+    default: 3,
+  },
+  report: { ...setting, flag: 'report', help: 'write report.html at the end (the default)', negatedHelp: 'do not write report.html at the end', value: flag(), default: true },
   robustness: {
     ...setting,
     flag: 'robustness',

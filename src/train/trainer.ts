@@ -1,6 +1,8 @@
 import { DataParallel } from './data-parallel.js';
+import { distributedEnvironment } from '../distributed/environment.js';
+import { checkMasterAddress } from '../distributed/master-address.js';
 import { EXIT_CODES, NcollapseError } from '../errors.js';
-import { type EpochRecord } from '../run/run-directory.js';
+import { RunDirectory, type EpochRecord } from '../run/run-directory.js';
 import { type CheckpointProgress, saveCheckpoint } from './checkpoint-state.js';
 import type { ResolvedConfig, TrainOptions } from './config.js';
 import { checkpointEpoch, type MeasureContext, measureAndCheckpoint, measuredSummary } from './measure-and-checkpoint.js';
@@ -51,9 +53,19 @@ export class TrainingDivergedError extends NcollapseError {
  */
 export async function train(options: TrainOptions, control: TrainControl = {}): Promise<TrainResult> {
   // Under `ncollapse launch` or srun: one rank of a data-parallel run; only rank 0 writes.
+  // A rank 0 address that does not resolve fails now, not after the store's whole time-out.
+  const environment = distributedEnvironment();
+  if (environment !== undefined) await checkMasterAddress(environment.masterAddr, environment.source === 'slurm' && process.env.MASTER_ADDR === undefined ? 'SLURM_JOB_NODELIST host' : 'MASTER_ADDR');
   const dp = DataParallel.fromEnvironment();
+  const writer = dp === undefined || dp.isWriter;
   try {
-    return await trainRank(options, dp === undefined || dp.isWriter ? control : { ...control, quiet: true, writeReport: undefined }, dp);
+    // One live writer per run directory: a second train, resume or demo --fresh is refused, naming the first.
+    const lock = writer && typeof options.out === 'string' && options.out !== '' ? new RunDirectory(String(options.out)).lockWriter(control.resume ? 'train --resume' : 'train') : undefined;
+    try {
+      return await trainRank(options, writer ? control : { ...control, quiet: true, writeReport: undefined }, dp);
+    } finally {
+      lock?.release();
+    }
   } finally {
     dp?.destroy();
   }

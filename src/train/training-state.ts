@@ -14,9 +14,22 @@ export function save(tensors: Map<string, Tensor>, file: string, metadata?: Reco
   saveSafetensors(tensors, file, metadata);
 }
 
-/** Loads a safetensors file (from us or from Python) into new CPU tensors owned by the caller. */
+/**
+ * Loads a safetensors file (from us or from Python) into new CPU tensors owned by the caller. This
+ * is the one loader of checkpoints, and it holds the one check: a file that says it is a training
+ * state of this version, or that carries checksums, has every tensor checked against its SHA-256
+ * (tensor-checksums.ts), whoever reads it (resume, analyze --checkpoint, robustness, analyze).
+ * A bare state dict from Python has no checksums to check.
+ */
 export function load(file: string): SafetensorsContents {
-  return loadSafetensors(file);
+  const contents = loadSafetensors(file);
+  try {
+    if (contents.metadata.format === TRAINING_STATE_FORMAT || CHECKSUMS_KEY in contents.metadata) verifyTensorChecksums(file, contents.tensors, contents.metadata);
+  } catch (error) {
+    for (const t of contents.tensors.values()) t.dispose();
+    throw error;
+  }
+  return contents;
 }
 
 /*
@@ -81,13 +94,12 @@ export interface LoadedTrainingState {
  * before changing (a model whose shapes disagree may be left partly loaded, as Module does).
  */
 export function loadTrainingState(file: string, target: Omit<TrainingState, 'extra'>): LoadedTrainingState {
-  const { tensors, metadata } = loadSafetensors(file);
+  const { tensors, metadata } = load(file);
   try {
     const fail = (problem: string): never => {
       throw new SafetensorsError(file, `not a training state: ${problem}`);
     };
-    if (metadata.format === TRAINING_STATE_FORMAT) verifyTensorChecksums(file, tensors, metadata);
-    else if (metadata.format !== TRAINING_STATE_V1) fail(`format is ${JSON.stringify(metadata.format)}, expected "${TRAINING_STATE_FORMAT}"`);
+    if (metadata.format !== TRAINING_STATE_FORMAT && metadata.format !== TRAINING_STATE_V1) fail(`format is ${JSON.stringify(metadata.format)}, expected "${TRAINING_STATE_FORMAT}"`);
     const json = (key: string): unknown => {
       const text = metadata[key];
       if (text === undefined) fail(`no '${key}' in the metadata`);

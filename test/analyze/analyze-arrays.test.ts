@@ -58,3 +58,14 @@ test('analyzeArrays names the array and what was expected when the input is wron
   assert.throws(() => analyzeArrays({ features, labels: [0, 1] }), /array 'labels': has 2 labels but analyzeArrays, array 'features' has 3 samples/);
   assert.throws(() => analyzeArrays({ features, labels: [0, 1, 1] }, { weightDecay: 5e-4 }), /analyzeArrays: weightDecay needs the classifier weight/);
 });
+
+test('analyzeArrays refuses null (what JSON makes of NaN) and other non-numbers instead of reading them as 0', () => {
+  const withNull = [[0, 1], [1, null], [2, 2]] as unknown as number[][];
+  assert.throws(() => analyzeArrays({ features: withNull, labels: [0, 1, 1] }), /array 'features': row 1, column 1 is null, expected a number/);
+  assert.throws(() => analyzeArrays({ features: { data: [0, 1, 1, 0, null, 2] as unknown as number[], shape: [3, 2] }, labels: [0, 1, 1] }), /array 'features': value 4 is null, expected a number/);
+  assert.throws(() => analyzeArrays({ features: [[0, 1], [1, 0], [2, 2]], labels: [0, null, 1] as unknown as number[] }), /array 'labels': label 1 is null, expected a number/);
+  assert.throws(
+    () => analyzeArrays({ features: [[0, 1], [1, 0], [2, 2]], labels: [0, 1, 1], weight: [[1, 0], [0, 1]], bias: [0, '1'] as unknown as number[] }),
+    /array 'bias': value 1 is "1", expected a number/,
+  );
+});

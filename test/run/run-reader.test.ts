@@ -63,4 +63,15 @@ describe('run reader', () => {
     const runs = await readRuns([a, b]);
     assert.deepEqual(runs.map((r) => r.label), ['fashion-mnist / mlp / ce (twin-a)', 'fashion-mnist / mlp / ce (twin-b)']);
   });
+
+  it('warns on an epoch that appears twice (two writers) and keeps the later line', async () => {
+    const dir = writeFixtureRun(parent, { name: 'repeated-epoch' });
+    const first = (await readRun(dir)).metrics[3]!;
+    appendFileSync(join(dir, 'metrics.jsonl'), JSON.stringify({ ...first, train_error: 0.5 }) + '\n');
+    const run = await readRun(dir);
+    assert.equal(run.metrics.length, 11);
+    assert.equal(run.metrics[3]!.train_error, 0.5);
+    assert.equal(run.warnings.length, 1);
+    assert.match(run.warnings[0]!, new RegExp(`metrics\\.jsonl: epoch ${first.epoch} appears more than once`));
+  });
 });

@@ -29,7 +29,13 @@ const TWO_CELLS = 'fixed: { dataset: gaussian, model: mlp, epochs: 4 }\naxes:\n 
 function fakeRun(dir: string, state: string, testErrors: number[], epochs = 4): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ name: 'x', dataset: 'gaussian', model: 'mlp', loss: 'ce', epochs, numClasses: 10 }));
-  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch: testErrors.length, epochs, tptEpoch: null, message: state === 'diverged' ? 'the training loss became NaN' : null, updatedAt: new Date().toISOString() }));
+  // A finished run ran to its end and left the checkpoint of its last epoch (the trainer always does).
+  const epoch = state === 'finished' ? epochs : testErrors.length;
+  if (state === 'finished') {
+    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+    for (const name of [`epoch-${String(epochs).padStart(4, '0')}.safetensors`, 'last.safetensors']) writeFileSync(join(dir, 'checkpoints', name), 'weights');
+  }
+  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch, epochs, tptEpoch: null, message: state === 'diverged' ? 'the training loss became NaN' : null, updatedAt: new Date().toISOString() }));
   writeFileSync(join(dir, 'metrics.jsonl'), testErrors.map((e, i) => `${JSON.stringify({ epoch: i + 1, train_error: 0.1, test_error: e })}\n`).join(''));
 }
 
@@ -119,7 +125,7 @@ describe('selection', () => {
     assert.equal(status.runs[0]!.testError, 0.1);
     const table = statusTable(status);
     assert.match(table, /^#\s+id\s+loss\s+lr\s+state\s+epoch\s+test error$/m);
-    assert.match(table, new RegExp(`^0\\s+${rows[0]!.id}\\s+ce\\s+0\\.01\\s+finished\\s+2/4\\s+0\\.1000$`, 'm'));
+    assert.match(table, new RegExp(`^0\\s+${rows[0]!.id}\\s+ce\\s+0\\.01\\s+finished\\s+4/4\\s+0\\.1000$`, 'm'));
     assert.match(table, /6 runs: 1 finished, 1 diverged, 2 interrupted, 2 planned; no backend running/);
   });
 
