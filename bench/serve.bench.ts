@@ -165,7 +165,7 @@ try {
   writeFileSync(grid, `name: bench\nfixed: { dataset: gaussian, model: mlp, epochs: ${EPOCHS} }\naxes:\n  lr: logspace(-4, -1, ${lrs})\n  seed: [${Array.from({ length: seeds }, (_, i) => i).join(', ')}]\n`);
   start = performance.now();
   const sweepDir = join(work, 'sweep');
-  const plan = planSweep(grid, sweepDir);
+  const plan = planSweep(grid, sweepDir, SWEEP_ROWS);
   console.log(`planned ${plan.rows.length} rows in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   start = performance.now();
   // Started runs spread over the sweep, with the row's own settings (so that the selection works).
