@@ -87,7 +87,29 @@ describe('the option table', () => {
   it("keeps a run's identity to the settings that change what is trained", () => {
     assert.deepEqual(
       [...identityKeys].sort(),
-      ['batchSize', 'dataset', 'depth', 'epochs', 'featureDim', 'loss', 'lr', 'lrGamma', 'lrMilestones', 'model', 'momentum', 'pad', 'perClass', 'seed', 'weightDecay', 'width'],
+      [
+        'batchSize',
+        'classifier',
+        'dataset',
+        'depth',
+        'epochs',
+        'featureDim',
+        'focalGamma',
+        'imbalance',
+        'labelSmoothing',
+        'loss',
+        'lr',
+        'lrGamma',
+        'lrMilestones',
+        'model',
+        'momentum',
+        'optimizer',
+        'pad',
+        'perClass',
+        'seed',
+        'weightDecay',
+        'width',
+      ],
     );
     for (const key of identityKeys) assert.equal(TRAIN_OPTIONS[key].role, 'setting', key);
   });
