@@ -3,7 +3,7 @@ import { checkBatch } from './batch-check.js';
 import { type ClassGeometry } from './class-geometry.js';
 import { normalisedMargins } from './decisions/margins.js';
 import { scratch } from './scratch.js';
-import { rowChunks } from './small-temporaries.js';
+import { MAX_TEMPORARY_BYTES, rowChunks } from './small-temporaries.js';
 import { CollapseError } from './errors.js';
 import type { ShardReducer } from './shard-reducer.js';
 import { type LinearClassifier } from './measures/least-squares-classifier.js';
@@ -125,10 +125,10 @@ export class SecondPassAccumulator {
       const picked = this.decisionIndices(rows);
       if (picked === undefined) {
         // Decisions in row chunks, so that no B x C temporary is large (see small-temporaries.ts).
-        for (const [start, length] of rowChunks(rows, 8 * C * 3)) this.decide(features.narrow(0, start, length), y.narrow(0, start, length));
+        for (const [start, length] of decisionChunks(rows, C)) this.decide(features.narrow(0, start, length), y.narrow(0, start, length));
       } else if (picked.length > 0) {
         const index = tensor(picked, { dtype: 'int64', device });
-        for (const [start, length] of rowChunks(picked.length, 8 * C * 3)) {
+        for (const [start, length] of decisionChunks(picked.length, C)) {
           const chosen = index.narrow(0, start, length);
           this.decide(features.indexSelect(0, chosen), y.indexSelect(0, chosen));
         }
@@ -149,25 +149,29 @@ export class SecondPassAccumulator {
   }
 
   private decide(features: Tensor, y: Tensor): void {
-    const h = features.to('float64');
-    const centred = h.sub(this.geometry.globalMean);
-    // argmin_c |x - mt_c|^2 = argmin_c |mt_c|^2 - 2 x . mt_c
-    const ncc = this.squaredNorms.unsqueeze(0).sub(centred.mm(this.centredMeansT).mul(2)).argmin(1);
+    const C = this.numClasses;
+    const rows = features.size(0);
+    const device = y.device;
+    const h = scratch('decided', [rows, features.size(1)], device).copy_(features);
+    const centred = scratch('centred', [rows, features.size(1)], device).copy_(h).sub_(this.geometry.globalMean);
+    // argmin_c |x - mt_c|^2 = argmin_c |mt_c|^2 - 2 x . mt_c, in a buffer (B x C may be large).
+    const scores = scratch('scores', [rows, C], device).copy_(this.squaredNorms.unsqueeze(0).expand([rows, C])).addmm_(centred, this.centredMeansT, 1, -2);
+    const ncc = scores.argmin(1);
     const tallies = [ncc.eq(y).sum()];
     if (this.classifiers.network) {
-      const C = this.numClasses;
-      const logitsAll = h.mm(this.classifierT!).add(this.classifierBias!);
+      const width = this.classifierT!.size(1);
+      const logitsAll = scratch('logits', [rows, width], device).copy_(this.classifierBias!.unsqueeze(0).expand([rows, width])).addmm_(h, this.classifierT!);
       const logits = logitsAll.narrow(1, 0, C);
       const decision = logits.argmax(1);
       const margins = normalisedMargins(logits, y, this.weightNorm);
       tallies.push(decision.ne(ncc).sum(), decision.ne(y).sum(), margins.sum());
       this.lowestMargin.copy_(this.lowestMargin.minimum(margins.min()));
       if (this.classifiers.leastSquares) tallies.push(logitsAll.narrow(1, C, C).argmax(1).eq(decision).sum());
-      else tallies.push(zeros([], { dtype: 'int64', device: y.device }));
+      else tallies.push(zeros([], { dtype: 'int64', device }));
     } else {
-      for (let i = 0; i < 4; i++) tallies.push(zeros([], { dtype: 'int64', device: y.device }));
+      for (let i = 0; i < 4; i++) tallies.push(zeros([], { dtype: 'int64', device }));
     }
-    tallies.push(full([], y.size(0), { dtype: 'float64', device: y.device }));
+    tallies.push(full([], rows, { dtype: 'float64', device }));
     this.tallies.add_(stack(tallies.map((t) => t.to('float64'))));
   }
 
@@ -229,4 +233,16 @@ export class SecondPassAccumulator {
   dispose(): void {
     for (const t of [this.centredMeansT, this.squaredNorms, this.classifierT, this.classifierBias, this.projected, this.featureScatter, this.scatterPerClass, this.tallies, this.lowestMargin]) t?.dispose();
   }
+}
+
+/**
+ * Row chunks of the decisions: their B x C scores and logits live in shared scratch buffers, so
+ * a chunk may be larger than small-temporaries.ts allows a temporary to be; at least 64 rows, so
+ * that each product stays a matrix product even with tens of thousands of classes.
+ */
+function decisionChunks(rows: number, numClasses: number): [number, number][] {
+  const step = Math.max(64, Math.floor((4 * MAX_TEMPORARY_BYTES) / (8 * numClasses)));
+  const chunks: [number, number][] = [];
+  for (let start = 0; start < rows; start += step) chunks.push([start, Math.min(step, rows - start)]);
+  return chunks;
 }
