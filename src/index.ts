@@ -7,6 +7,9 @@
 export { analyzeArrays, type AnalyzeArraysOptions, type ArrayAnalysis, type CollapseArrays, type Labels, type Matrix } from './analyze/analyze-arrays.js';
 export { analyzeFiles, type AnalyzeFilesOptions, type AnalysisOutput } from './analyze/analyze-files.js';
 export { AnalysisInputError } from './analyze/analysis-arrays.js';
+export { analyzeShards, type ShardAnalysis, type ShardAnalysisOptions } from './analyze/analyze-shards.js';
+export { openShards, type ShardSet, type ShardSetOptions } from './analyze/shards/open-shards.js';
+export { type ShardInput } from './analyze/shards/shard-list.js';
 export { type CollapseMetrics, COLLAPSE_METRIC_KEYS, MINORITY_METRIC_KEYS } from './collapse/collapse-metrics.js';
 export { type CovarianceMode } from './collapse/collapse-measurement.js';
 export { CollapseError } from './collapse/errors.js';

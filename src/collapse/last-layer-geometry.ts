@@ -1,20 +1,30 @@
 import { linalg, type Tensor, tidy } from '../torch/index.js';
 import { type FeatureSource } from './batches.js';
 import { ClassMeanAccumulator } from './class-mean-accumulator.js';
+import { type CosineSummary, cosineSummary } from './cosine-summary.js';
 import { classGeometry, disposeGeometry } from './class-geometry.js';
 import { forEachBatch } from './for-each-batch.js';
 import type { ShardReducer } from './shard-reducer.js';
 
+/**
+ * Above this many classes the geometry holds summaries instead of C x C cosine matrices and C x 3
+ * points (a histogram of the pairwise cosines and the classes with the largest interference):
+ * a heat map or a point cloud of more classes is neither readable nor small enough to store per epoch.
+ */
+export const COSINE_MATRIX_LIMIT = 100;
+
 /** What the geometry view of the report and dashboard draws (docs/run-directory.md, geometry.jsonl). */
 export interface LastLayerGeometry {
-  /** C x C cosines between centred class means. */
-  cos_means: number[][];
-  /** C x C cosines between classifier rows. */
-  cos_classifier: number[][];
-  /** Centred means / ||Mt||_F on the top three principal directions of the means (C x 3). */
-  pca_means: number[][];
+  /** C x C cosines between centred class means (C <= COSINE_MATRIX_LIMIT). */
+  cos_means?: number[][];
+  /** C x C cosines between classifier rows (C <= COSINE_MATRIX_LIMIT). */
+  cos_classifier?: number[][];
+  /** Centred means / ||Mt||_F on the top three principal directions of the means (C x 3; C <= COSINE_MATRIX_LIMIT). */
+  pca_means?: number[][];
   /** W / ||W||_F on the same directions (C x 3), so that both share one frame. */
-  pca_classifier: number[][];
+  pca_classifier?: number[][];
+  /** Above COSINE_MATRIX_LIMIT classes: the summaries of the means' and classifier's cosines. */
+  cos_summary?: { means: CosineSummary; classifier: CosineSummary };
   /** Fraction of the means' variance along each direction. */
   explained_variance: number[];
 }
@@ -53,6 +63,7 @@ export function lastLayerGeometry(source: FeatureSource, weight: Tensor, numClas
         const directions = Vh.narrow(0, 0, k);
         const variance = S.square();
         const explained = variance.narrow(0, 0, k).div(variance.sum()).toArray();
+        if (numClasses > COSINE_MATRIX_LIMIT) return { cos_summary: { means: cosineSummary(means), classifier: cosineSummary(w) }, explained_variance: explained };
         return {
           cos_means: cosineMatrix(means),
           cos_classifier: cosineMatrix(w),

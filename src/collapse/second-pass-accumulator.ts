@@ -53,10 +53,10 @@ export interface SecondPassTotals {
  * route needs from them, and the per-sample decisions (nearest class centre, network, least
  * squares) with margins, on every sample or on a fixed subset (decision_samples).
  *
- * The decisions cost B x C x p per batch, which is what a subset saves when C is large. The
- * nearest class centre scores x_i = h_i - mu_G against the centred means: argmin_c
- * |mt_c|^2 - 2 x_i . mt_c (the common |x_i|^2 dropped), so no C x C table is needed; centring
- * by mu_G first keeps a large common offset from cancelling.
+ * The decisions cost B x C x p per batch, which is what a subset saves when C is large. All of
+ * them come from one product of [h_i | 1] with a (p + 1) x 3C matrix (see decisionMatrix): the
+ * nearest class centre is argmax_c x_i . mt_c - |mt_c|^2 / 2 (x_i = h_i - mu_G, the common
+ * |x_i|^2 dropped), so no C x C table is needed.
  *
  * State: C x C ('classes' route, where C is small against p) or p x p ('features' route, unless
  * the first pass has Sigma_W), C per-class sums, a few counters; batch buffers are shared scratch.
@@ -68,8 +68,12 @@ export class SecondPassAccumulator {
   private readonly classifiers: SecondPassClassifiers;
   private readonly centredMeansT: Tensor;
   private readonly squaredNorms: Tensor;
-  private readonly classifierT: Tensor | undefined;
-  private readonly classifierBias: Tensor | undefined;
+  /**
+   * (p + 1) x (C or 3C): [Mt^T | W^T | W_LS^T] over the row [-(|mt_c|^2 / 2 + mu_G . mt_c) | b | b_LS],
+   * so that one product of a batch's [h | 1] gives the nearest-class-centre scores
+   * x . mt_c - |mt_c|^2 / 2 (x = h - mu_G; their argmax is the nearest centre) and every logit.
+   */
+  private readonly decisionMatrix: Tensor;
   private readonly weightNorm: number;
   private readonly projected: Tensor | undefined;
   private readonly featureScatter: Tensor | undefined;
@@ -93,8 +97,15 @@ export class SecondPassAccumulator {
     this.centredMeansT = keep(tidy(() => geometry.centredMeans.T.contiguous()));
     this.squaredNorms = keep(tensor(geometry.squaredNorms, { dtype: 'float64', device }));
     const linear = [classifiers.network, classifiers.leastSquares].filter((c): c is LinearClassifier => c !== undefined);
-    this.classifierT = linear.length > 0 ? keep(tidy(() => cat(linear.map((c) => c.weight), 0).T.contiguous())) : undefined;
-    this.classifierBias = linear.length > 0 ? keep(tidy(() => cat(linear.map((c) => c.bias), 0))) : undefined;
+    this.decisionMatrix = keep(
+      tidy(() => {
+        const mt = geometry.centredMeans;
+        const nccOffset = this.squaredNorms.div(-2).sub(mt.matmul(geometry.globalMean));
+        const weights = cat([mt, ...linear.map((c) => c.weight)], 0).T;
+        const offsets = cat([nccOffset, ...linear.map((c) => c.bias)], 0).unsqueeze(0);
+        return cat([weights, offsets], 0).contiguous();
+      }),
+    );
     this.weightNorm = classifiers.network ? tidy(() => classifiers.network!.weight.norm().item()) : 1;
     if (classifiers.network && !(this.weightNorm > 0)) throw new CollapseError('the classifier weight is zero, so the margins are undefined');
     this.projected = this.route === 'classes' ? keep(zeros([C, C], { dtype: 'float64', device })) : undefined;
@@ -125,10 +136,10 @@ export class SecondPassAccumulator {
       const picked = this.decisionIndices(rows);
       if (picked === undefined) {
         // Decisions in row chunks, so that no B x C temporary is large (see small-temporaries.ts).
-        for (const [start, length] of rowChunks(rows, 8 * C * 3)) this.decide(features.narrow(0, start, length), y.narrow(0, start, length));
+        for (const [start, length] of decisionChunks(rows, C)) this.decide(features.narrow(0, start, length), y.narrow(0, start, length));
       } else if (picked.length > 0) {
         const index = tensor(picked, { dtype: 'int64', device });
-        for (const [start, length] of rowChunks(picked.length, 8 * C * 3)) {
+        for (const [start, length] of decisionChunks(picked.length, C)) {
           const chosen = index.narrow(0, start, length);
           this.decide(features.indexSelect(0, chosen), y.indexSelect(0, chosen));
         }
@@ -149,25 +160,27 @@ export class SecondPassAccumulator {
   }
 
   private decide(features: Tensor, y: Tensor): void {
-    const h = features.to('float64');
-    const centred = h.sub(this.geometry.globalMean);
-    // argmin_c |x - mt_c|^2 = argmin_c |mt_c|^2 - 2 x . mt_c
-    const ncc = this.squaredNorms.unsqueeze(0).sub(centred.mm(this.centredMeansT).mul(2)).argmin(1);
+    const C = this.numClasses;
+    const [rows, p] = features.shape as [number, number];
+    const device = y.device;
+    const augmented = scratch('decided', [rows, p + 1], device);
+    augmented.narrow(1, 0, p).copy_(features);
+    augmented.narrow(1, p, 1).fill_(1);
+    const products = scratch('products', [rows, this.decisionMatrix.size(1)], device).addmm_(augmented, this.decisionMatrix, 0, 1);
+    const ncc = products.narrow(1, 0, C).argmax(1);
     const tallies = [ncc.eq(y).sum()];
     if (this.classifiers.network) {
-      const C = this.numClasses;
-      const logitsAll = h.mm(this.classifierT!).add(this.classifierBias!);
-      const logits = logitsAll.narrow(1, 0, C);
+      const logits = products.narrow(1, C, C);
       const decision = logits.argmax(1);
       const margins = normalisedMargins(logits, y, this.weightNorm);
       tallies.push(decision.ne(ncc).sum(), decision.ne(y).sum(), margins.sum());
       this.lowestMargin.copy_(this.lowestMargin.minimum(margins.min()));
-      if (this.classifiers.leastSquares) tallies.push(logitsAll.narrow(1, C, C).argmax(1).eq(decision).sum());
-      else tallies.push(zeros([], { dtype: 'int64', device: y.device }));
+      if (this.classifiers.leastSquares) tallies.push(products.narrow(1, 2 * C, C).argmax(1).eq(decision).sum());
+      else tallies.push(zeros([], { dtype: 'int64', device }));
     } else {
-      for (let i = 0; i < 4; i++) tallies.push(zeros([], { dtype: 'int64', device: y.device }));
+      for (let i = 0; i < 4; i++) tallies.push(zeros([], { dtype: 'int64', device }));
     }
-    tallies.push(full([], y.size(0), { dtype: 'float64', device: y.device }));
+    tallies.push(full([], rows, { dtype: 'float64', device }));
     this.tallies.add_(stack(tallies.map((t) => t.to('float64'))));
   }
 
@@ -227,6 +240,18 @@ export class SecondPassAccumulator {
   }
 
   dispose(): void {
-    for (const t of [this.centredMeansT, this.squaredNorms, this.classifierT, this.classifierBias, this.projected, this.featureScatter, this.scatterPerClass, this.tallies, this.lowestMargin]) t?.dispose();
+    for (const t of [this.centredMeansT, this.squaredNorms, this.decisionMatrix, this.projected, this.featureScatter, this.scatterPerClass, this.tallies, this.lowestMargin]) t?.dispose();
   }
+}
+
+/**
+ * Row chunks of the decisions: their B x 3C products live in a shared scratch buffer of at most
+ * about 32 MB, so a chunk may be larger than small-temporaries.ts allows a temporary to be; at
+ * least 64 rows, so that each product stays a matrix product even with tens of thousands of classes.
+ */
+function decisionChunks(rows: number, numClasses: number): [number, number][] {
+  const step = Math.max(64, Math.floor((32 << 20) / (8 * 3 * numClasses)));
+  const chunks: [number, number][] = [];
+  for (let start = 0; start < rows; start += step) chunks.push([start, Math.min(step, rows - start)]);
+  return chunks;
 }

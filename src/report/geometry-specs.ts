@@ -18,8 +18,9 @@ function matrixCells(matrix: number[][], labels: string[]): Cell[] {
   return cells;
 }
 
-/** Heatmaps of the cosines between centred class means (and classifier rows) beside the simplex ETF's. */
+/** Heatmaps of the cosines between centred class means (and classifier rows) beside the simplex ETF's; a histogram above COSINE_MATRIX_LIMIT classes. */
 export function cosineHeatmapSpec(run: RunData, line: GeometryLine): TopLevelSpec {
+  if (line.cos_means === undefined) return cosineHistogramSpec(run, line);
   const labels = classLabels(run);
   const C = labels.length;
   const size = Math.min(300, Math.max(140, C * 24));
@@ -167,8 +168,68 @@ function extentOf(points: { x: number; y: number }[]): number {
 
 const SCATTER_SIZE = 320;
 
+/**
+ * Above COSINE_MATRIX_LIMIT classes (src/collapse/last-layer-geometry.ts): the pairwise cosines
+ * of the centred means and classifier rows as histograms, with the simplex ETF's -1/(C-1) marked.
+ */
+export function cosineHistogramSpec(run: RunData, line: GeometryLine): TopLevelSpec {
+  const C = classLabels(run).length;
+  const summary = line.cos_summary;
+  const bars = (name: string, counts: number[] | undefined, edges: number[] | undefined) =>
+    (counts ?? []).map((count, k) => ({ kind: name, from: edges![k]!, to: edges![k + 1]!, count }));
+  const values = [...bars('centred class means', summary?.means.counts, summary?.means.edges), ...bars('classifier rows', summary?.classifier?.counts, summary?.classifier?.edges)];
+  return {
+    $schema: SCHEMA,
+    title: { text: `Pairwise cosines at epoch ${line.epoch} (${C} classes: histogram instead of a heat map)`, subtitle: `${run.label}; the simplex ETF has every cosine at -1/(C-1) = ${(-1 / Math.max(1, C - 1)).toExponential(2)}` },
+    data: { values },
+    facet: { column: { field: 'kind', type: 'nominal' as const, title: null } },
+    spec: {
+      width: 300,
+      height: 200,
+      layer: [
+        {
+          mark: { type: 'bar' as const },
+          encoding: {
+            x: { field: 'from', type: 'quantitative' as const, bin: { binned: true }, title: 'cosine', scale: { domain: [-1, 1] } },
+            x2: { field: 'to' },
+            y: { field: 'count', type: 'quantitative' as const, title: 'pairs' },
+            tooltip: [{ field: 'from', type: 'quantitative' as const, format: '.2f' }, { field: 'count', type: 'quantitative' as const }],
+          },
+        },
+        { mark: { type: 'rule' as const, color: '#c00' }, encoding: { x: { datum: -1 / Math.max(1, C - 1) } } },
+      ],
+    },
+    config: CHART_CONFIG,
+  } as TopLevelSpec;
+}
+
+/** Above COSINE_MATRIX_LIMIT classes: the classes with the largest interference (highest cosine to another class). */
+export function interferenceSpec(run: RunData, line: GeometryLine): TopLevelSpec {
+  const labels = classLabels(run);
+  const rows = (line.cos_summary?.means.interference ?? []).map((item) => ({
+    class: labels[item.class] ?? String(item.class),
+    partner: labels[item.partner] ?? String(item.partner),
+    cos: item.cos,
+  }));
+  return {
+    $schema: SCHEMA,
+    title: { text: `Classes with the largest interference, epoch ${line.epoch}`, subtitle: `${run.label}; ${labels.length} classes: the highest cosine between centred means, instead of the PCA view` },
+    data: { values: rows },
+    width: SCATTER_SIZE,
+    height: { step: 18 },
+    mark: { type: 'bar' as const },
+    encoding: {
+      y: { field: 'class', type: 'nominal' as const, sort: '-x', title: 'class' },
+      x: { field: 'cos', type: 'quantitative' as const, title: 'cosine to its nearest class', scale: { domain: [-1, 1] } },
+      tooltip: [{ field: 'class', type: 'nominal' as const }, { field: 'partner', type: 'nominal' as const }, { field: 'cos', type: 'quantitative' as const, format: '.4f' }],
+    },
+    config: CHART_CONFIG,
+  } as TopLevelSpec;
+}
+
 /** Class means and classifier rows on the first two principal directions of the means. */
 export function pca2dSpec(run: RunData, line: GeometryLine): TopLevelSpec {
+  if (line.pca_means === undefined) return interferenceSpec(run, line);
   const points = geometryPoints(run, line, (p) => ({ x: p[0] ?? 0, y: p[1] ?? 0, depth: 0 }));
   const ev = line.explained_variance;
   return {
@@ -186,6 +247,7 @@ export function pca2dSpec(run: RunData, line: GeometryLine): TopLevelSpec {
 
 /** The same points in 3-D, seen from a fixed angle (the dashboard's view can be rotated). */
 export function pca3dSpec(run: RunData, line: GeometryLine, view: ViewAngles = DEFAULT_VIEW): TopLevelSpec {
+  if (line.pca_means === undefined) return interferenceSpec(run, line);
   const projected = (p: number[]) => {
     const { sx, sy, depth } = project3d([p[0] ?? 0, p[1] ?? 0, p[2] ?? 0], view);
     return { x: sx, y: sy, depth };

@@ -99,11 +99,19 @@ export type MetricsLine = z.infer<typeof metricsLineSchema>;
 
 const matrixSchema = z.array(z.array(z.number()));
 
+const cosineSummarySchema = z.looseObject({
+  edges: z.array(z.number()),
+  counts: z.array(z.number()),
+  interference: z.array(z.looseObject({ class: z.number(), partner: z.number(), cos: z.number() })),
+});
+
+/** Up to COSINE_MATRIX_LIMIT classes the matrices and points; above it `cos_summary` instead. */
 export const geometryLineSchema = z.looseObject({
   epoch: z.number().int().positive(),
-  cos_means: matrixSchema,
+  cos_means: matrixSchema.optional(),
   cos_classifier: matrixSchema.optional(),
-  pca_means: matrixSchema,
+  cos_summary: z.looseObject({ means: cosineSummarySchema, classifier: cosineSummarySchema.optional() }).optional(),
+  pca_means: matrixSchema.optional(),
   pca_classifier: matrixSchema.optional(),
   explained_variance: z.array(z.number()).optional(),
 });

@@ -65,7 +65,7 @@ test('a PyTorch training that saves dumps with the README code: track measures t
       assertClose(last[key]!, line[key] as number, `epoch ${line.epoch}: hidden.1 ${key}`, { relative: 1e-9, absolute: 1e-12 });
     }
     assert.equal(run.geometry[i]?.epoch, line.epoch);
-    assert.equal(run.geometry[i]?.cos_means.length, 10);
+    assert.equal(run.geometry[i]?.cos_means?.length, 10);
   }
   const tpt = torchEpochs.find((e) => e.train_error === 0)?.epoch;
   assert.ok(tpt !== undefined, 'the tiny training reaches zero training error (the test needs a terminal phase)');

@@ -239,6 +239,6 @@ test('an epoch given as a folder of shards is measured as analyze measures the f
   const whole = await readRun(join(dir, 'single-run'));
   const wholeLine = whole.metrics[0] as Record<string, unknown>;
   for (const key of Object.keys(analyzed)) assertClose(line[key] as number, wholeLine[key] as number, key, { relative: 1e-9, absolute: 1e-12 });
-  assertClose(sharded.geometry[0]!.cos_means.flat(), whole.geometry[0]!.cos_means.flat(), 'cos_means', { absolute: 1e-9 });
+  assertClose(sharded.geometry[0]!.cos_means!.flat(), whole.geometry[0]!.cos_means!.flat(), 'cos_means', { absolute: 1e-9 });
   assertClose(sharded.geometry[0]!.explained_variance!, whole.geometry[0]!.explained_variance!, 'explained_variance', { absolute: 1e-9 });
 });

@@ -1,4 +1,4 @@
-import { eye, type Tensor, tensor, tidy, where } from '../../torch/index.js';
+import { type Tensor, tidy } from '../../torch/index.js';
 import { CollapseError } from '../errors.js';
 
 /**
@@ -42,15 +42,17 @@ export function pairwiseKeys(vectors: Tensor, options: PairwiseOptions): Pairwis
     const squaredNorms = vectors.square().sum(1);
     const normValues = squaredNorms.to('cpu').data() as Float64Array;
     for (let c = 0; c < C; c++) if (!(normValues[c]! > 0)) throw new CollapseError(`${options.what(c)} is zero, so its angles to the others are undefined`);
-    const norms = squaredNorms.sqrt();
-    const unitSum = vectors.div(norms.unsqueeze(1)).sum(0);
+    const unitSum = vectors.div(squaredNorms.sqrt().unsqueeze(1)).sum(0);
     const pairs = (C * (C - 1)) / 2;
     const meanCosine = (unitSum.square().sum().item() - C) / (2 * pairs);
     const gramNorm = Math.sqrt((p < C ? vectors.T.mm(vectors) : vectors.mm(vectors.T)).square().sum().item());
     if (!(gramNorm > 0)) throw new CollapseError('the Gram matrix is zero, so its distance to a simplex ETF is undefined');
     const etfScale = 1 / Math.sqrt(C - 1);
+    const offDiagonalEtf = etfScale / C; // -E_ab for a != b
+    const onDiagonalEtf = (1 - 1 / C) * etfScale; // E_aa
     const target = 1 / (C - 1);
-    const variance = options.classVariance ? tensor(options.classVariance, { dtype: 'float64', device: vectors.device }) : undefined;
+    const norm = Float64Array.from(normValues, Math.sqrt);
+    const variance = options.classVariance;
     let deviationSum = 0;
     let deviationSquares = 0;
     let angleSum = 0;
@@ -61,35 +63,37 @@ export function pairwiseKeys(vectors: Tensor, options: PairwiseOptions): Pairwis
       const va = vectors.narrow(0, a, rowsA);
       for (let b = a; b < C; b += tile) {
         const rowsB = Math.min(tile, C - b);
-        tidy(() => {
-          const vb = vectors.narrow(0, b, rowsB);
-          const gram = va.mm(vb.T);
-          const cosines = gram.div(norms.narrow(0, a, rowsA).unsqueeze(1)).div(norms.narrow(0, b, rowsB).unsqueeze(0));
-          const diagonal = a === b;
-          // Pairs a < b: the strict upper triangle of a diagonal tile, every entry of another.
-          const pick = (t: Tensor): Tensor => (diagonal ? t.triu(1) : t);
-          const deviations = pick(cosines.sub(meanCosine));
-          deviationSum += deviations.sum().item();
-          deviationSquares += deviations.square().sum().item();
-          angleSum += diagonal ? cosines.add(target).abs().triu(1).sum().item() : cosines.add(target).abs().sum().item();
-          // E = (I - 11^T / C) / sqrt(C - 1): a diagonal tile holds both orders and the diagonal; another tile counts twice.
-          const etf = diagonal ? eye(rowsA, { dtype: 'float64', device: gram.device }).sub(1 / C).mul(etfScale) : undefined;
-          const residual = etf ? gram.div(gramNorm).sub(etf) : gram.div(gramNorm).add(etfScale / C);
-          etfSquares += (diagonal ? 1 : 2) * residual.square().sum().item();
-          if (variance) {
-            const na = vectors.narrow(0, a, rowsA).square().sum(1).unsqueeze(1);
-            const nb = vectors.narrow(0, b, rowsB).square().sum(1).unsqueeze(0);
-            const distances = na.add(nb).sub(gram.mul(2));
-            const spread = variance.narrow(0, a, rowsA).unsqueeze(1).add(variance.narrow(0, b, rowsB).unsqueeze(0));
-            const offDiagonal = diagonal ? where(eye(rowsA, { dtype: 'float64', device: gram.device }).eq(1), Number.POSITIVE_INFINITY, distances) : distances;
-            const closest = offDiagonal.min().item();
-            if (!(closest > 0)) {
-              const at = offDiagonal.flatten(0, 1).argmin(0).item();
-              throw new CollapseError(`classes ${a + Math.floor(at / rowsB)} and ${b + (at % rowsB)} have the same mean, so cdnv is undefined`);
-            }
-            cdnvSum += pick(spread.div(offDiagonal.mul(2))).sum().item();
+        // One matrix product per tile; the sums over its entries go in one JavaScript loop, which
+        // reads each entry once (elementwise tensor ops would each stream the whole tile again).
+        const gram = tidy(() => va.mm(vectors.narrow(0, b, rowsB).T).to('cpu').data() as Float64Array);
+        const diagonal = a === b;
+        for (let i = 0; i < rowsA; i++) {
+          const row = i * rowsB;
+          const ca = a + i;
+          const na = norm[ca]!;
+          const sa = normValues[ca]!;
+          const va2 = variance ? variance[ca]! : 0;
+          if (diagonal) {
+            const residual = gram[row + i]! / gramNorm - onDiagonalEtf;
+            etfSquares += residual * residual;
           }
-        });
+          for (let j = diagonal ? i + 1 : 0; j < rowsB; j++) {
+            const cb = b + j;
+            const g = gram[row + j]!;
+            const cosine = g / (na * norm[cb]!);
+            const deviation = cosine - meanCosine;
+            deviationSum += deviation;
+            deviationSquares += deviation * deviation;
+            angleSum += Math.abs(cosine + target);
+            const residual = g / gramNorm + offDiagonalEtf;
+            etfSquares += 2 * residual * residual; // (a, b) and (b, a)
+            if (variance) {
+              const distance = sa + normValues[cb]! - 2 * g;
+              if (!(distance > 0)) throw new CollapseError(`classes ${ca} and ${cb} have the same mean, so cdnv is undefined`);
+              cdnvSum += (va2 + variance[cb]!) / (2 * distance);
+            }
+          }
+        }
       }
     }
     const spreadSquares = Math.max(0, deviationSquares - (deviationSum * deviationSum) / pairs);
@@ -97,7 +101,7 @@ export function pairwiseKeys(vectors: Tensor, options: PairwiseOptions): Pairwis
       equiangular: pairs < 2 ? 0 : Math.sqrt(spreadSquares / (pairs - 1)),
       maxangle: angleSum / pairs,
       etfError: Math.sqrt(etfSquares),
-      ...(variance ? { cdnv: cdnvSum / pairs } : {}),
+      ...(options.classVariance ? { cdnv: cdnvSum / pairs } : {}),
     };
   });
 }

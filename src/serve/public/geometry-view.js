@@ -35,7 +35,7 @@
       this.labels = labels;
       let r = 1e-9;
       for (const line of lines) {
-        for (const p of [...line.pca_means, ...(line.pca_classifier || [])]) r = Math.max(r, Math.hypot(p[0], p[1], p[2] || 0));
+        for (const p of [...(line.pca_means || []), ...(line.pca_classifier || [])]) r = Math.max(r, Math.hypot(p[0], p[1], p[2] || 0));
       }
       this.radius = r;
     }
@@ -78,6 +78,10 @@
         ctx.fillStyle = '#888';
         ctx.font = '14px DejaVu Sans, sans-serif';
         ctx.fillText('No geometry recorded for this run yet.', 20, 30);
+        return;
+      }
+      if (!this.line.pca_means) {
+        this.drawInterference(w);
         return;
       }
       const scale = (Math.min(w, h) / 2 - 40) / (this.radius * 1.1);
@@ -141,6 +145,30 @@
       ctx.fillText(`epoch ${this.line.epoch} · yaw ${Math.round(this.yaw)}°, pitch ${Math.round(this.pitch)}°`, 10, h - 10);
     }
   }
+
+  /**
+   * Above the geometry's class limit (COSINE_MATRIX_LIMIT in src/collapse/last-layer-geometry.ts)
+   * there are no points to rotate: the classes with the largest interference are listed instead.
+   */
+  GeometryView.prototype.drawInterference = function (w) {
+    const { ctx } = this;
+    const summary = this.line.cos_summary;
+    ctx.fillStyle = '#444';
+    ctx.font = '13px DejaVu Sans, sans-serif';
+    ctx.fillText(`epoch ${this.line.epoch}: ${this.labels.length || 'many'} classes, too many for a 3-D view.`, 16, 26);
+    ctx.fillText('Classes with the largest interference (cosine to the nearest other centred mean):', 16, 46);
+    const rows = (summary && summary.means.interference) || [];
+    const name = (c) => this.labels[c] || String(c);
+    rows.forEach((item, i) => {
+      const y = 72 + i * 20;
+      const width = Math.max(0, ((item.cos + 1) / 2) * (w - 260));
+      ctx.fillStyle = '#d62728';
+      ctx.fillRect(200, y - 12, width, 14);
+      ctx.fillStyle = '#444';
+      ctx.fillText(`${name(item.class)} ~ ${name(item.partner)}`, 16, y);
+      ctx.fillText(item.cos.toFixed(3), 206 + width, y);
+    });
+  };
 
   window.GeometryView = GeometryView;
 })();
