@@ -24,6 +24,7 @@ export function validateAnalysisArrays(arrays: AnalysisArrays): ValidatedArrays 
   const [samples, dim] = features.shape as [number, number];
   if (samples === 0) fail(features, 'has no samples');
   requireFinite(features, 'sample', dim);
+  requireMeasurableMagnitude(features, 'sample', dim);
 
   if (labels.shape.length !== 1) fail(labels, `expected a 1-D array of class indices, got shape ${shapeText(labels)}`);
   if (!INTEGER_DTYPES.has(labels.dtype)) fail(labels, `labels must be integers, got ${labels.dtype}`);
@@ -47,6 +48,7 @@ export function validateAnalysisArrays(arrays: AnalysisArrays): ValidatedArrays 
     numClasses = weight.shape[0]!;
     if (largest >= numClasses) fail(labels, `label ${largest} is out of range: ${weight.file}, array '${weight.name}' has ${numClasses} rows, so labels must lie in 0..${numClasses - 1}`);
     requireFinite(weight, 'row', dim);
+    requireMeasurableMagnitude(weight, 'row', dim);
   }
   if (bias !== undefined) {
     if (weight === undefined) fail(bias, 'a bias was given without a weight');
@@ -76,5 +78,34 @@ function requireFinite(array: SourceArray, unit: string, width: number): void {
   const data = array.data as ArrayLike<number>;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]!)) fail(array, `${unit} ${Math.floor(i / width)} holds ${data[i]}: NaN and infinite values cannot be measured`);
+  }
+}
+
+/**
+ * The largest |value| float64 arithmetic can carry through the measures: norms of Gram matrices
+ * raise values to the fourth power and sums over N p samples add up to 1e12 of them, so values
+ * beyond 1e60 overflow to infinity and nonzero arrays whose largest value is below 1e-60 underflow
+ * to zero (which would read as NaN or as "class means coincide").
+ */
+const MEASURABLE_MAGNITUDE = 1e60;
+const SMALLEST_MEASURABLE_MAGNITUDE = 1e-60;
+
+function requireMeasurableMagnitude(array: SourceArray, unit: string, width: number): void {
+  const data = array.data as ArrayLike<number>;
+  let largest = 0;
+  let where = 0;
+  for (let i = 0; i < data.length; i++) {
+    const magnitude = Math.abs(data[i]!);
+    if (magnitude > largest) {
+      largest = magnitude;
+      where = i;
+    }
+  }
+  const rescale = 'rescale the array (every key but the margins is unchanged by a common scale)';
+  if (largest > MEASURABLE_MAGNITUDE) {
+    fail(array, `${unit} ${Math.floor(where / width)} holds ${data[where]}, beyond ${MEASURABLE_MAGNITUDE.toExponential()} in magnitude: float64 sums of its powers overflow; ${rescale}`);
+  }
+  if (largest > 0 && largest < SMALLEST_MEASURABLE_MAGNITUDE) {
+    fail(array, `its largest value in magnitude is ${largest.toExponential()}, below ${SMALLEST_MEASURABLE_MAGNITUDE.toExponential()}: float64 products of its powers underflow to zero; ${rescale}`);
   }
 }

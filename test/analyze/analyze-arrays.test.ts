@@ -69,3 +69,20 @@ test('analyzeArrays refuses null (what JSON makes of NaN) and other non-numbers 
     /array 'bias': value 1 is "1", expected a number/,
   );
 });
+
+test('features or weights whose powers overflow or underflow float64 are refused with the cause, not reported as NaN', () => {
+  const vertex = (degrees: number) => [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
+  const means = [vertex(90), vertex(210), vertex(330)];
+  const features = means.flatMap(([x, y]) => [[x! - 0.1, y!], [x! + 0.1, y!]]);
+  const labels = [0, 0, 1, 1, 2, 2];
+  const scaled = (rows: number[][], factor: number) => rows.map((row) => row.map((v) => v * factor));
+  // Without the check these gave NaN keys (overflow) or "class means coincide" (underflow).
+  assert.throws(() => analyzeArrays({ features: scaled(features, 1e200), labels }), /array 'features': sample 0 holds 1e\+200, beyond 1e\+60 in magnitude: float64 sums of its powers overflow; rescale/);
+  assert.throws(() => analyzeArrays({ features: scaled(features, 1e-200), labels }), /array 'features': its largest value in magnitude is .*e-200, below 1e-60: .* underflow to zero; rescale/);
+  assert.throws(() => analyzeArrays({ features, labels, weight: scaled(means, 1e90) }), /array 'weight': row 0 holds 1e\+90, beyond 1e\+60/);
+  // The largest scale accepted still measures the same geometry: the keys are scale invariant.
+  const { metrics: base } = analyzeArrays({ features, labels, weight: means });
+  const { metrics: big } = analyzeArrays({ features: scaled(features, 1e59), labels, weight: means });
+  assertClose(big.nc1, base.nc1, 'nc1 at 1e59', goldenTolerance());
+  assertClose(big.equiangular_means, base.equiangular_means, 'equiangular_means at 1e59', { absolute: 1e-12 });
+});
