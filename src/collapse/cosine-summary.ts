@@ -35,8 +35,14 @@ export function cosineSummary(vectors: Tensor, options: { bins?: number; top?: n
           for (let j = a === b ? i + 1 : 0; j < rowsB; j++) {
             const cos = cosines[i * rowsB + j]!;
             counts[Math.min(bins - 1, Math.max(0, Math.floor(((cos + 1) / 2) * bins)))]!++;
-            if (cos > best[a + i]!) (best[a + i] = cos), (partner[a + i] = b + j);
-            if (cos > best[b + j]!) (best[b + j] = cos), (partner[b + j] = a + i);
+            if (cos > best[a + i]!) {
+              best[a + i] = cos;
+              partner[a + i] = b + j;
+            }
+            if (cos > best[b + j]!) {
+              best[b + j] = cos;
+              partner[b + j] = a + i;
+            }
           }
         }
       }
