@@ -1,7 +1,7 @@
 /** What the `ncollapse sweep` commands do; src/cli/sweep.ts declares them and loads this when one runs. */
 
 import { EXIT_CODES } from '../errors.js';
-import { SweepUsageError } from '../sweep/errors.js';
+import { SweepUsageError } from '../sweep/sweep-usage-error.js';
 import { axesText, formatOutcome, runLocalPool, stopLocalPool } from '../sweep/local-backend.js';
 import { planSweep } from '../sweep/plan.js';
 import { cancelSlurm, queuedTasks, readSlurmJob, requeueSelf, submitSlurm } from '../sweep/slurm-backend.js';

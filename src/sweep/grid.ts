@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { InputFileError } from '../errors.js';
 import { readBoundedText } from '../io/bounded-read.js';
-import { GridFileError } from './errors.js';
+import { GridFileError } from './grid-file-error.js';
 
 /** A grid file is a few lines of YAML; 1 MiB is far past any real one. */
 const MAX_GRID_FILE_BYTES = 1024 * 1024;

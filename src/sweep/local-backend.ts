@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NcollapseError } from '../errors.js';
 import { LockFile, LockHeldError, readLock, type LockRecord } from '../io/lock-file.js';
 import { processState } from '../io/process-identity.js';
-import { SweepUsageError } from './errors.js';
+import { SweepUsageError } from './sweep-usage-error.js';
 import { isDone, readRunProgress } from './run-state.js';
 import type { SweepDirectory, SweepRow } from './sweep-directory.js';
 import { startSweepTask, type TaskHandle, type TaskOutcome } from './task.js';

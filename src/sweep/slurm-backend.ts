@@ -5,7 +5,9 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 
 import { atomicWriteFile } from '../io/atomic-file.js';
-import { SlurmError, SweepDirectoryError, SweepUsageError } from './errors.js';
+import { SlurmError } from './slurm-error.js';
+import { SweepDirectoryError } from './sweep-directory-error.js';
+import { SweepUsageError } from './sweep-usage-error.js';
 import { ncollapseCommand } from './ncollapse-command.js';
 import { isDone, readRunProgress } from './run-state.js';
 import type { SweepDirectory } from './sweep-directory.js';

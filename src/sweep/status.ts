@@ -1,5 +1,5 @@
 import { isStale } from '../run/run-reader.js';
-import { SlurmError } from './errors.js';
+import { SlurmError } from './slurm-error.js';
 import { runningLocalPool } from './local-backend.js';
 import { isDone, readRunProgress, type RunProgress } from './run-state.js';
 import { queuedTasks, readSlurmJob, type SlurmJob } from './slurm-backend.js';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InputFileError } from '../errors.js';
 import { MIB, readBoundedText } from '../io/bounded-read.js';
 import { configId } from './config-id.js';
-import { SweepDirectoryError } from './errors.js';
+import { SweepDirectoryError } from './sweep-directory-error.js';
 
 /**
  * A sweep directory (docs/run-directory.md, "Sweeps"): sweep.json and sweep.jsonl written by

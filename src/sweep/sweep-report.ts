@@ -1,5 +1,5 @@
 import { atomicWriteFile } from '../io/atomic-file.js';
-import { SweepUsageError } from './errors.js';
+import { SweepUsageError } from './sweep-usage-error.js';
 import { selectRuns, type CellSelection } from './selection.js';
 import type { SweepDirectory } from './sweep-directory.js';
 

@@ -4,7 +4,8 @@ import type { ChildProcess } from 'node:child_process';
 
 import { EXIT_CODES } from '../errors.js';
 import { heldMessage } from '../io/lock-file.js';
-import { SweepDirectoryError, SweepUsageError } from './errors.js';
+import { SweepDirectoryError } from './sweep-directory-error.js';
+import { SweepUsageError } from './sweep-usage-error.js';
 import { canonicalJson } from './config-id.js';
 import { spawnNcollapse } from './ncollapse-command.js';
 import { parseTrainArgs, rowConfig } from './grid-options.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { GridFileError } from '../../src/sweep/errors.js';
+import { GridFileError } from '../../src/sweep/grid-file-error.js';
 import { checkGridSize, DEFAULT_MAX_RUNS, parseGrid, readGrid } from '../../src/sweep/grid.js';
 import { planSweep } from '../../src/sweep/plan.js';
 import { runCli } from '../train/cli-run.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { GridFileError } from '../../src/sweep/errors.js';
+import { GridFileError } from '../../src/sweep/grid-file-error.js';
 import { gridPoints, logspace, parseGrid, readGrid } from '../../src/sweep/grid.js';
 import { configId, planRows } from '../../src/sweep/plan.js';
 import { parseTrainArgs, rowConfig } from '../../src/sweep/grid-options.js';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import { currentProcess } from '../../src/io/process-identity.js';
-import { SweepDirectoryError, SweepUsageError } from '../../src/sweep/errors.js';
+import { SweepDirectoryError } from '../../src/sweep/sweep-directory-error.js';
+import { SweepUsageError } from '../../src/sweep/sweep-usage-error.js';
 import { runLocalPool, runningLocalPool, stopLocalPool } from '../../src/sweep/local-backend.js';
 import { planSweep } from '../../src/sweep/plan.js';
 import { isDone, readRunProgress } from '../../src/sweep/run-state.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { SweepDirectoryError } from '../../src/sweep/errors.js';
+import { SweepDirectoryError } from '../../src/sweep/sweep-directory-error.js';
 import { planSweep } from '../../src/sweep/plan.js';
 import { selectRuns } from '../../src/sweep/selection.js';
 import { arraySpec, batchScript, sbatchArgs } from '../../src/sweep/slurm-backend.js';

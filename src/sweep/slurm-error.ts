@@ -1,0 +1,4 @@
+import { NcollapseError } from '../errors.js';
+
+/** SLURM refused a command or is not there. */
+export class SlurmError extends NcollapseError {}
