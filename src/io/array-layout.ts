@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DatasetError } from '../errors.js';
-import { parseNpyHeader } from './npy.js';
+import { DESCR_TO_DTYPE, parseNpyHeader } from './npy.js';
 
 /**
  * Where the rows of one array lie in a file, read from the file's header alone, so that a shard
@@ -49,22 +49,8 @@ export interface ArrayLayout {
   offset: number;
 }
 
-const NPY_KINDS: Record<string, ElementKind> = {
-  '<f2': 'float16',
-  '<f4': 'float32',
-  '<f8': 'float64',
-  '|i1': 'int8',
-  '<i1': 'int8',
-  '<i2': 'int16',
-  '<i4': 'int32',
-  '<i8': 'int64',
-  '|u1': 'uint8',
-  '<u1': 'uint8',
-  '<u2': 'uint16',
-  '<u4': 'uint32',
-  '<u8': 'uint64',
-  '|b1': 'bool',
-};
+/** npy.ts's dtypes, and float16 (<f2), which it widens to float32 rather than keep as a dtype of its own. */
+const NPY_KINDS: Record<string, ElementKind> = { ...DESCR_TO_DTYPE, '<f2': 'float16' };
 
 const SAFETENSORS_KINDS: Record<string, ElementKind> = {
   F16: 'float16',

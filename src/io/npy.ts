@@ -45,7 +45,7 @@ export interface NpyArray {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** The descr strings NumPy writes for each dtype on a little-endian machine (and accepted aliases). */
-const DESCR_TO_DTYPE: Record<string, NpyDtype> = {
+export const DESCR_TO_DTYPE: Readonly<Record<string, NpyDtype>> = {
   '<f4': 'float32',
   '<f8': 'float64',
   '|i1': 'int8',
