@@ -7,14 +7,16 @@ import { after, before, describe, it } from 'node:test';
 import { startDashboard, type Dashboard } from '../../src/serve/index.js';
 import { planSweep } from '../../src/sweep/plan.js';
 import type { SweepRow } from '../../src/sweep/sweep-directory.js';
+import { leaveFinishedCheckpoints } from '../helpers/finished-run-files.js';
 
 /** `serve DIR` on a sweep: /api/sweep has every row's state and the selected runs, which the page ticks first. */
 
 function fakeRun(dir: string, state: string, testErrors: number[]): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ name: 'x', dataset: 'gaussian', model: 'mlp', loss: 'ce', epochs: 4, numClasses: 10 }));
-  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch: testErrors.length, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
+  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch: state === 'finished' ? 4 : testErrors.length, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
   writeFileSync(join(dir, 'metrics.jsonl'), testErrors.map((e, i) => `${JSON.stringify({ epoch: i + 1, train_error: 0.1, test_error: e })}\n`).join(''));
+  if (state === 'finished') leaveFinishedCheckpoints(dir, 4);
 }
 
 describe('dashboard of a sweep', () => {

@@ -41,6 +41,8 @@ const options = (out: string): TrainOptions => ({
   measure: 'all',
   report: false,
   seed: 5,
+  // Every checkpoint is kept, so that the small disk fills part-way through the run.
+  keepCheckpoints: 1000,
 });
 
 function withoutTime(file: string): Record<string, unknown>[] {

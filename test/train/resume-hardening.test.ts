@@ -171,5 +171,5 @@ test('temporary files of killed writes are removed on --resume; those of a live 
 });
 
 test('--out where no folder can be made (under /proc) fails at once with the path, instead of spinning', async () => {
-  await assert.rejects(run({ ...options('proc'), out: '/proc/ncollapse-run/x' }), (error: unknown) => error instanceof OutputDirectoryError && /\/proc\/ncollapse-run\/x\/checkpoints: cannot create the output folder: mkdir \/proc\/ncollapse-run failed/.test(error.message));
+  await assert.rejects(run({ ...options('proc'), out: '/proc/ncollapse-run/x' }), (error: unknown) => error instanceof OutputDirectoryError && /\/proc\/ncollapse-run\/x(\/checkpoints)?: cannot create the output folder: mkdir \/proc\/ncollapse-run failed/.test(error.message));
 });
