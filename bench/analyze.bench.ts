@@ -52,7 +52,9 @@ function makeData(n: number, p: number, C: number): Data {
 }
 
 function residentKb(field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(field));
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(field));
   return Number(line?.match(/(\d+)/)?.[1] ?? Number.NaN);
 }
 
@@ -81,8 +83,12 @@ function measure(data: Data, covariance: CovarianceMode): Figures {
 }
 
 function report(label: string, figures: Figures, target?: { seconds: number; mb: number }): void {
-  const verdict = target ? `  (target < ${target.seconds} s, < ${target.mb} MB: ${figures.seconds < target.seconds && figures.peakMb < target.mb ? 'met' : 'MISSED'})` : '';
-  console.log(`${label.padEnd(44)} ${figures.seconds.toFixed(3).padStart(8)} s  ${figures.peakMb.toFixed(0).padStart(5)} MB  ${String(figures.keys).padStart(2)} keys${verdict}`);
+  const verdict = target
+    ? `  (target < ${target.seconds} s, < ${target.mb} MB: ${figures.seconds < target.seconds && figures.peakMb < target.mb ? 'met' : 'MISSED'})`
+    : '';
+  console.log(
+    `${label.padEnd(44)} ${figures.seconds.toFixed(3).padStart(8)} s  ${figures.peakMb.toFixed(0).padStart(5)} MB  ${String(figures.keys).padStart(2)} keys${verdict}`,
+  );
 }
 
 interface Case {
@@ -114,7 +120,9 @@ function runCase(index: number): void {
 /** Each case in a fresh process, so that no memory freed by an earlier one hides what a later one uses. */
 function main(): void {
   setNumThreads(THREADS);
-  console.log(`libtorch ${libtorchVersion()}, ${getNumThreads()} intra-op thread(s), best of ${ROUNDS} (large case: one round); memory = peak RSS beyond the features`);
+  console.log(
+    `libtorch ${libtorchVersion()}, ${getNumThreads()} intra-op thread(s), best of ${ROUNDS} (large case: one round); memory = peak RSS beyond the features`,
+  );
   if (process.env.MALLOC_MMAP_THRESHOLD_) console.log(`MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_}`);
   CASES.forEach((c, i) => {
     if (i === 0 || c.n !== CASES[i - 1]!.n || c.p !== CASES[i - 1]!.p) {

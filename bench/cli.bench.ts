@@ -31,7 +31,9 @@ function startTimes(command: string, args: string[]): number {
 
 const bareNode = startTimes(process.execPath, ['-e', '0']);
 const help = startTimes(process.execPath, [BIN, '--help']);
-console.log(`start-up, median of ${STARTS}: node -e 0 ${(bareNode * 1000).toFixed(0)} ms, ncollapse --help ${(help * 1000).toFixed(0)} ms (${(help / bareNode).toFixed(2)} x bare node)`);
+console.log(
+  `start-up, median of ${STARTS}: node -e 0 ${(bareNode * 1000).toFixed(0)} ms, ncollapse --help ${(help * 1000).toFixed(0)} ms (${(help / bareNode).toFixed(2)} x bare node)`,
+);
 
 const out = mkdtempSync(join(tmpdir(), 'ncollapse-bench-cli-'));
 try {

@@ -22,4 +22,6 @@ const output = analyzeFiles(manifest, {
   },
 });
 const seconds = (performance.now() - start) / 1000;
-console.log(JSON.stringify({ seconds, passSeconds, samples, maxRssKb: process.resourceUsage().maxRSS, numClasses: output.numClasses, metrics: output.metrics }));
+console.log(
+  JSON.stringify({ seconds, passSeconds, samples, maxRssKb: process.resourceUsage().maxRSS, numClasses: output.numClasses, metrics: output.metrics }),
+);

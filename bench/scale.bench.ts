@@ -28,7 +28,8 @@ interface Config {
   decisions: string;
 }
 
-const ISSUE_CONFIGS = '1000,256,200000,float32,all;10000,256,200000,float32,all;10000,256,200000,float16,all;10000,1024,200000,float16,20000;10000,256,2000000,float16,20000;50257,1024,1000000,float16,20000';
+const ISSUE_CONFIGS =
+  '1000,256,200000,float32,all;10000,256,200000,float32,all;10000,256,200000,float16,all;10000,1024,200000,float16,20000;10000,256,2000000,float16,20000;50257,1024,1000000,float16,20000';
 const configs: Config[] = (process.env.BENCH_SCALE ?? ISSUE_CONFIGS).split(';').map((entry) => {
   const [C, p, N, dtype, decisions] = entry.split(',');
   return { C: Number(C), p: Number(p), N: Number(N), dtype: dtype as Config['dtype'], decisions: decisions ?? 'all' };
@@ -48,8 +49,20 @@ console.log(`bench:scale, ${threads} libtorch thread(s) on each side; reference:
 try {
   for (const config of configs) {
     const folder = join(root, `C${config.C}-p${config.p}-N${config.N}-${config.dtype}`);
-    run(python ?? 'python3', [join(here, 'scale_reference.py'), 'generate', folder, String(config.C), String(config.p), String(config.N), config.dtype, '100000', '0']);
-    const ours = JSON.parse(run(process.execPath, ['--import', 'tsx', join(here, 'scale-child.ts'), join(folder, 'manifest.json'), config.decisions, String(threads)])) as {
+    run(python ?? 'python3', [
+      join(here, 'scale_reference.py'),
+      'generate',
+      folder,
+      String(config.C),
+      String(config.p),
+      String(config.N),
+      config.dtype,
+      '100000',
+      '0',
+    ]);
+    const ours = JSON.parse(
+      run(process.execPath, ['--import', 'tsx', join(here, 'scale-child.ts'), join(folder, 'manifest.json'), config.decisions, String(threads)]),
+    ) as {
       seconds: number;
       passSeconds: Record<string, number>;
       maxRssKb: number;
@@ -58,7 +71,11 @@ try {
     const rate = (pass: string) => Math.round(config.N / (ours.passSeconds[pass] ?? Number.NaN));
     let line = `C=${config.C} p=${config.p} N=${config.N} ${config.dtype} decisions=${config.decisions}: ${ours.seconds.toFixed(1)} s, peak RSS ${Math.round(ours.maxRssKb / 1024)} MB, samples/s labels ${rate('labels')} first ${rate('first')} second ${rate('second')}`;
     if (python && config.C <= 20_000) {
-      const reference = JSON.parse(run(python, [join(here, 'scale_reference.py'), 'measure', folder, String(threads)])) as { seconds: number; max_rss_kb: number; metrics: Record<string, number> };
+      const reference = JSON.parse(run(python, [join(here, 'scale_reference.py'), 'measure', folder, String(threads)])) as {
+        seconds: number;
+        max_rss_kb: number;
+        metrics: Record<string, number>;
+      };
       const worst = Object.entries(reference.metrics)
         .filter(([key]) => config.decisions === 'all' || key !== 'ncc_accuracy')
         .map(([key, value]) => [key, Math.abs((ours.metrics[key] ?? Number.NaN) - value) / Math.abs(value)] as const)

@@ -30,7 +30,17 @@ function writeRun(dir: string, i: number, extra: Record<string, unknown> = {}): 
   run.create();
   const state = STATES[i % STATES.length]!;
   const last = state === 'finished' ? EPOCHS : MEASURED[3 + (i % 8)]!;
-  run.writeConfig({ name: `run-${i}`, dataset: ['fashion-mnist', 'mnist', 'cifar10'][i % 3], model: ['mlp', 'resnet18'][i % 2], loss: i % 4 === 0 ? 'mse' : 'ce', epochs: EPOCHS, numClasses: 10, lr: 0.01 * (1 + (i % 7)), seed: i, ...extra });
+  run.writeConfig({
+    name: `run-${i}`,
+    dataset: ['fashion-mnist', 'mnist', 'cifar10'][i % 3],
+    model: ['mlp', 'resnet18'][i % 2],
+    loss: i % 4 === 0 ? 'mse' : 'ce',
+    epochs: EPOCHS,
+    numClasses: 10,
+    lr: 0.01 * (1 + (i % 7)),
+    seed: i,
+    ...extra,
+  });
   const decay = (a: number, p: number, e: number) => a * Math.pow(e, -p) * (1 + (i % 13) / 50);
   for (const epoch of MEASURED.filter((e) => e <= last)) {
     run.appendMetrics({
@@ -52,7 +62,14 @@ function writeRun(dir: string, i: number, extra: Record<string, unknown> = {}): 
   for (const epoch of [1, 10, 50, 100].filter((e) => e <= last)) {
     const C = 10;
     const eye = Array.from({ length: C }, (_, a) => Array.from({ length: C }, (_, b) => (a === b ? 1 : -1 / (C - 1))));
-    run.appendGeometry({ epoch, cos_means: eye, cos_classifier: eye, pca_means: eye.map((r) => r.slice(0, 3)), pca_classifier: eye.map((r) => r.slice(0, 3)), explained_variance: [0.34, 0.33, 0.33] });
+    run.appendGeometry({
+      epoch,
+      cos_means: eye,
+      cos_classifier: eye,
+      pca_means: eye.map((r) => r.slice(0, 3)),
+      pca_classifier: eye.map((r) => r.slice(0, 3)),
+      explained_variance: [0.34, 0.33, 0.33],
+    });
   }
   run.writeStatus({ state, epoch: last, epochs: EPOCHS, tptEpoch: last >= 30 ? 30 : null, message: state === 'diverged' ? 'loss is NaN' : null });
 }
@@ -109,7 +126,9 @@ function report(scene: string, timing: Timing): void {
   if (isRequest) worstMs = Math.max(worstMs, timing.ms);
   const flag = isRequest && timing.ms > GOAL_MS ? '  OVER 1 s' : '';
   const cpu = timing.cpuMs === undefined ? '' : `${timing.cpuMs.toFixed(1).padStart(8)} ms cpu`;
-  rows.push(`${scene.padEnd(7)} ${timing.what.padEnd(62)} ${timing.ms.toFixed(1).padStart(9)} ms ${cpu.padStart(15)} ${(timing.bytes / 1024).toFixed(1).padStart(9)} KiB  ${timing.status}${flag}`);
+  rows.push(
+    `${scene.padEnd(7)} ${timing.what.padEnd(62)} ${timing.ms.toFixed(1).padStart(9)} ms ${cpu.padStart(15)} ${(timing.bytes / 1024).toFixed(1).padStart(9)} KiB  ${timing.status}${flag}`,
+  );
   console.log(rows[rows.length - 1]);
 }
 
@@ -142,7 +161,11 @@ async function benchChange(scene: string, dashboard: Dashboard, dir: string, swe
 }
 
 const work = mkdtempSync(join(tmpdir(), 'ncollapse-bench-serve-'));
-console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (wall times grow with it; cpu: this process's own time)`);
+console.log(
+  `load average at the start: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores (wall times grow with it; cpu: this process's own time)`,
+);
 try {
   // ---- a folder of runs ----
   const runsDir = join(work, 'runs');
@@ -162,7 +185,10 @@ try {
   const grid = join(work, 'grid.yaml');
   const seeds = Math.max(1, Math.round(SWEEP_ROWS / 1000));
   const lrs = Math.round(SWEEP_ROWS / seeds);
-  writeFileSync(grid, `name: bench\nfixed: { dataset: gaussian, model: mlp, epochs: ${EPOCHS} }\naxes:\n  lr: logspace(-4, -1, ${lrs})\n  seed: [${Array.from({ length: seeds }, (_, i) => i).join(', ')}]\n`);
+  writeFileSync(
+    grid,
+    `name: bench\nfixed: { dataset: gaussian, model: mlp, epochs: ${EPOCHS} }\naxes:\n  lr: logspace(-4, -1, ${lrs})\n  seed: [${Array.from({ length: seeds }, (_, i) => i).join(', ')}]\n`,
+  );
   start = performance.now();
   const sweepDir = join(work, 'sweep');
   const plan = planSweep(grid, sweepDir, SWEEP_ROWS);
@@ -176,12 +202,27 @@ try {
   start = performance.now();
   cpu = process.cpuUsage();
   dashboard = await startDashboard({ runsDir: sweepDir, port: 0 });
-  report('sweep', { what: `start (${plan.rows.length} folders, ${started.length} runs)`, ms: performance.now() - start, cpuMs: cpuMsSince(cpu), bytes: 0, status: 0 });
-  await benchRequests('sweep', dashboard, started.map((row) => row.id), true);
+  report('sweep', {
+    what: `start (${plan.rows.length} folders, ${started.length} runs)`,
+    ms: performance.now() - start,
+    cpuMs: cpuMsSince(cpu),
+    bytes: 0,
+    status: 0,
+  });
+  await benchRequests(
+    'sweep',
+    dashboard,
+    started.map((row) => row.id),
+    true,
+  );
   await benchChange('sweep', dashboard, plan.sweep.runDir(started[3]!), true);
   await dashboard.close();
 
-  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`\nworst request: ${worstMs.toFixed(0)} ms (goal: every request under ${GOAL_MS} ms; the start is not a request)`);
 } finally {
   rmSync(work, { recursive: true, force: true });

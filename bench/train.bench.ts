@@ -20,7 +20,18 @@ async function ours(): Promise<{ seconds: number; trainError: number }> {
   try {
     // Measured at the last epoch only; `seconds` counts training alone.
     const result = await train(
-      { name: 'bench', out: join(out, 'run'), dataset: 'fashion-mnist', perClass: 500, model: 'mlp', loss: 'ce', epochs: EPOCHS, measure: String(EPOCHS), layers: false, report: false },
+      {
+        name: 'bench',
+        out: join(out, 'run'),
+        dataset: 'fashion-mnist',
+        perClass: 500,
+        model: 'mlp',
+        loss: 'ce',
+        epochs: EPOCHS,
+        measure: String(EPOCHS),
+        layers: false,
+        report: false,
+      },
       { quiet: true },
     );
     const last = result.records[result.records.length - 1]!;
@@ -38,7 +49,12 @@ if (!python) {
   console.log('python3 with torch not found: PyTorch comparison skipped (apt-get install python3-torch)');
 } else {
   const script = fileURLToPath(new URL('./train_reference.py', import.meta.url));
-  const reference = JSON.parse(execFileSync(python, [script, String(EPOCHS)], { encoding: 'utf8' }).trim().split('\n').pop()!) as {
+  const reference = JSON.parse(
+    execFileSync(python, [script, String(EPOCHS)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  ) as {
     seconds: number;
     train_error: number;
   };

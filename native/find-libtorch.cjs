@@ -90,10 +90,7 @@ function fromSystem() {
     if (!fs.existsSync(path.join(include, 'ATen', 'ATen.h'))) continue;
     const libDir = [path.join(prefix, 'lib', multiarch), path.join(prefix, 'lib')].find((d) => hasLib(d, 'torch'));
     if (!libDir) continue;
-    const abi = readAbiFromCmake([
-      path.join(libDir, 'cmake', 'Torch', 'TorchConfig.cmake'),
-      path.join(prefix, 'share', 'cmake', 'Torch', 'TorchConfig.cmake'),
-    ]);
+    const abi = readAbiFromCmake([path.join(libDir, 'cmake', 'Torch', 'TorchConfig.cmake'), path.join(prefix, 'share', 'cmake', 'Torch', 'TorchConfig.cmake')]);
     return {
       source: `system (${prefix})`,
       includeDirs: [include, path.join(include, 'torch', 'csrc', 'api', 'include')],
@@ -168,15 +165,17 @@ function main() {
       );
       break;
     case 'defines':
-      process.stdout.write(
-        `_GLIBCXX_USE_CXX11_ABI=${found.abi}`,
-      );
+      process.stdout.write(`_GLIBCXX_USE_CXX11_ABI=${found.abi}`);
       break;
     case 'distributed-include':
       process.stdout.write(distributedBuild(found).includeDirs.join(' '));
       break;
     case 'distributed-defines':
-      process.stdout.write(distributedBuild(found).backends.map((b) => `USE_C10D_${b.toUpperCase()}`).join(' '));
+      process.stdout.write(
+        distributedBuild(found)
+          .backends.map((b) => `USE_C10D_${b.toUpperCase()}`)
+          .join(' '),
+      );
       break;
     case 'check':
       process.stdout.write(`libtorch ${found.version} from ${found.source} (${found.libDir})${found.cuda ? ', with CUDA' : ''}\n`);

@@ -80,14 +80,19 @@ export function readArrays(file: string, wanted: string[] | 'all'): { arrays: Ma
   if (extension === '.npz') {
     const available = npzArrayNames(file);
     const only = wanted === 'all' ? available : wanted.filter((name) => available.includes(name));
-    const arrays = new Map([...readNpz(file, { only })].map(([name, array]) => [name, { file, name, dtype: array.dtype, shape: array.shape, data: array.data }]));
+    const arrays = new Map(
+      [...readNpz(file, { only })].map(([name, array]) => [name, { file, name, dtype: array.dtype, shape: array.shape, data: array.data }]),
+    );
     return { arrays, available };
   }
   if (extension === '.safetensors') {
     // The checked loader: a checkpoint given as features/weights is checked like any other load of it.
     const { tensors } = load(file);
     try {
-      return { arrays: new Map([...tensors].map(([name, t]) => [name, { file, name, dtype: t.dtype, shape: t.shape, data: t.data() }])), available: [...tensors.keys()] };
+      return {
+        arrays: new Map([...tensors].map(([name, t]) => [name, { file, name, dtype: t.dtype, shape: t.shape, data: t.data() }])),
+        available: [...tensors.keys()],
+      };
     } finally {
       dispose([...tensors.values()]);
     }

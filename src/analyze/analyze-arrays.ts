@@ -5,8 +5,7 @@ import { measureAnalysisArrays } from './measure-arrays.js';
 
 /** A matrix held in memory: a list of equally long rows, or row-major data with its shape. */
 export type Matrix =
-  | readonly (readonly number[])[]
-  | { readonly data: Float32Array | Float64Array | readonly number[]; readonly shape: readonly [rows: number, columns: number] };
+  readonly (readonly number[])[] | { readonly data: Float32Array | Float64Array | readonly number[]; readonly shape: readonly [rows: number, columns: number] };
 
 /** Class indices 0..C-1, one per sample. */
 export type Labels = readonly number[] | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
@@ -87,7 +86,8 @@ function matrixArray(matrix: Matrix, name: string): SourceArray {
  */
 function checkNumbers(values: readonly unknown[], name: string, where: (i: number) => string): void {
   for (let i = 0; i < values.length; i++) {
-    if (typeof values[i] !== 'number') throw new AnalysisInputError({ file: ORIGIN, name }, `${where(i)} is ${JSON.stringify(values[i]) ?? String(values[i])}, expected a number`);
+    if (typeof values[i] !== 'number')
+      throw new AnalysisInputError({ file: ORIGIN, name }, `${where(i)} is ${JSON.stringify(values[i]) ?? String(values[i])}, expected a number`);
   }
 }
 

@@ -49,7 +49,10 @@ export function analyzeCheckpoint(options: AnalyzeCheckpointOptions): AnalysisOu
       throw new AnalysisInputError(options.checkpoint, `the model has ${config.numClasses} classes but dataset '${datasetName}' has ${numClasses}`);
     }
     if (inputShape.some((d, i) => d !== config.inputShape[i])) {
-      throw new AnalysisInputError(options.checkpoint, `the model takes inputs of shape [${config.inputShape.join(', ')}] but dataset '${datasetName}' has [${inputShape.join(', ')}]`);
+      throw new AnalysisInputError(
+        options.checkpoint,
+        `the model takes inputs of shape [${config.inputShape.join(', ')}] but dataset '${datasetName}' has [${inputShape.join(', ')}]`,
+      );
     }
     loadModelWeights(model, options.checkpoint);
     model.eval();
@@ -90,14 +93,14 @@ export function runModelAndDataSettings(config: CheckpointConfig, dataset = conf
   return {
     dataset,
     dataDir: dataDir ?? config.dataDir ?? null,
-    perClass: dataset === config.dataset ? config.perClass ?? null : null,
+    perClass: dataset === config.dataset ? (config.perClass ?? null) : null,
     pad: config.pad ?? false,
     seed: config.seed ?? 0,
     model: config.model,
     width: config.width ?? null,
     depth: config.depth ?? null,
     featureDim: config.featureDim ?? null,
-    imbalance: dataset === config.dataset ? config.imbalance ?? null : null,
+    imbalance: dataset === config.dataset ? (config.imbalance ?? null) : null,
   };
 }
 
@@ -106,7 +109,10 @@ export function readRunConfig(checkpoint: string): CheckpointConfig {
   if (!existsSync(checkpoint)) throw new AnalysisInputError(checkpoint, 'no such checkpoint file');
   const file = join(runDirOfCheckpoint(checkpoint), RUN_FILE_NAMES.config);
   if (!existsSync(file)) {
-    throw new AnalysisInputError(checkpoint, `the run's ${RUN_FILE_NAMES.config} was expected at ${file} (a checkpoint lives in runs/NAME/${RUN_FILE_NAMES.checkpoints}/)`);
+    throw new AnalysisInputError(
+      checkpoint,
+      `the run's ${RUN_FILE_NAMES.config} was expected at ${file} (a checkpoint lives in runs/NAME/${RUN_FILE_NAMES.checkpoints}/)`,
+    );
   }
   let json: unknown;
   try {

@@ -77,9 +77,11 @@ export function analyzeFiles(file: string | string[] | undefined, options: Analy
     if (files.length > 0 || featuresFiles.length > 0) throw new UsageError('analyze: give either --checkpoint or feature files, not both');
     return analyzeCheckpoint({ ...options, checkpoint: options.checkpoint });
   }
-  if (options.dataset !== undefined) throw new UsageError(`--dataset ${options.dataset}: --dataset goes with --checkpoint (the dataset to run a saved model on)`);
+  if (options.dataset !== undefined)
+    throw new UsageError(`--dataset ${options.dataset}: --dataset goes with --checkpoint (the dataset to run a saved model on)`);
   const separate = featuresFiles.length > 0 || labelsFiles.length > 0;
-  if (separate && files.length > 0) throw new UsageError(`analyze ${files[0]}: give either .npz/.safetensors files or --features-file and --labels-file, not both`);
+  if (separate && files.length > 0)
+    throw new UsageError(`analyze ${files[0]}: give either .npz/.safetensors files or --features-file and --labels-file, not both`);
   if (separate && (featuresFiles.length === 0 || labelsFiles.length === 0)) {
     throw new UsageError(`${featuresFiles.length === 0 ? '--labels-file' : '--features-file'}: --features-file and --labels-file go together`);
   }

@@ -46,7 +46,11 @@ export function validateAnalysisArrays(arrays: AnalysisArrays): ValidatedArrays 
       fail(weight, `has ${weight.shape[1]} columns but the features (${features.file}, array '${features.name}') have ${dim}: W must be C x p`);
     }
     numClasses = weight.shape[0]!;
-    if (largest >= numClasses) fail(labels, `label ${largest} is out of range: ${weight.file}, array '${weight.name}' has ${numClasses} rows, so labels must lie in 0..${numClasses - 1}`);
+    if (largest >= numClasses)
+      fail(
+        labels,
+        `label ${largest} is out of range: ${weight.file}, array '${weight.name}' has ${numClasses} rows, so labels must lie in 0..${numClasses - 1}`,
+      );
     requireFinite(weight, 'row', dim);
     requireMeasurableMagnitude(weight, 'row', dim);
   }
@@ -103,9 +107,15 @@ function requireMeasurableMagnitude(array: SourceArray, unit: string, width: num
   }
   const rescale = 'rescale the array (every key but the margins is unchanged by a common scale)';
   if (largest > MEASURABLE_MAGNITUDE) {
-    fail(array, `${unit} ${Math.floor(where / width)} holds ${data[where]}, beyond ${MEASURABLE_MAGNITUDE.toExponential()} in magnitude: float64 sums of its powers overflow; ${rescale}`);
+    fail(
+      array,
+      `${unit} ${Math.floor(where / width)} holds ${data[where]}, beyond ${MEASURABLE_MAGNITUDE.toExponential()} in magnitude: float64 sums of its powers overflow; ${rescale}`,
+    );
   }
   if (largest > 0 && largest < SMALLEST_MEASURABLE_MAGNITUDE) {
-    fail(array, `its largest value in magnitude is ${largest.toExponential()}, below ${SMALLEST_MEASURABLE_MAGNITUDE.toExponential()}: float64 products of its powers underflow to zero; ${rescale}`);
+    fail(
+      array,
+      `its largest value in magnitude is ${largest.toExponential()}, below ${SMALLEST_MEASURABLE_MAGNITUDE.toExponential()}: float64 products of its powers underflow to zero; ${rescale}`,
+    );
   }
 }

@@ -7,7 +7,10 @@ const TITLES: Record<StreamPass, string> = { labels: 'labels', first: 'pass 1/2'
  * Progress of a streamed analysis on stderr: a bar per pass (samples/s, time left) on a terminal;
  * one line per finished pass otherwise, none with --json (stdout is then for machines) or --quiet.
  */
-export function analyzeProgress(options: { json?: boolean; quiet?: boolean }, stream: NodeJS.WriteStream = process.stderr): { listener: ProgressListener | undefined; stop(): void } {
+export function analyzeProgress(
+  options: { json?: boolean; quiet?: boolean },
+  stream: NodeJS.WriteStream = process.stderr,
+): { listener: ProgressListener | undefined; stop(): void } {
   if (options.quiet || (!stream.isTTY && options.json)) return { listener: undefined, stop() {} };
   let pass: StreamPass | undefined;
   let started = 0;
@@ -26,7 +29,12 @@ export function analyzeProgress(options: { json?: boolean; quiet?: boolean }, st
       started = performance.now();
       if (stream.isTTY) {
         bar = new cliProgress.SingleBar(
-          { stream, format: `${TITLES[current]} [{bar}] {percentage}% | {value}/{total} samples | {speed} samples/s | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true },
+          {
+            stream,
+            format: `${TITLES[current]} [{bar}] {percentage}% | {value}/{total} samples | {speed} samples/s | ETA {eta_formatted}`,
+            hideCursor: true,
+            clearOnComplete: true,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, 0, { speed: '-' });

@@ -9,12 +9,14 @@ type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; 
 /** Repeated options collect into a list. */
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-
 export function register(program: Command): void {
   program
     .command('analyze')
     .description('Measure neural collapse (every key of docs/metrics.md) on saved features, labels and classifier')
-    .argument('[files...]', '.npz (np.savez) or .safetensors files holding the arrays (several: shards, quoted globs allowed), a folder of them, or a manifest .json')
+    .argument(
+      '[files...]',
+      '.npz (np.savez) or .safetensors files holding the arrays (several: shards, quoted globs allowed), a folder of them, or a manifest .json',
+    )
     .option('--features <name>', 'features array, N x p (float32/float64)', 'H')
     .option('--labels <name>', 'labels array, N (integers 0..C-1)', 'y')
     .option('--weight <name>', 'classifier weight array, C x p (default W; metrics that need it are left out when W is absent)')
@@ -24,15 +26,23 @@ export function register(program: Command): void {
     .option('--weight-file <file>', 'classifier weight as a .npy file')
     .option('--bias-file <file>', 'classifier bias as a .npy file')
     .option('--wd <decay>', 'training weight decay: adds the MSE decomposition lnc1, lnc23, lperp', nonNegativeNumber)
-    .option('--minority <list>', 'minority class indices, such as 5,6,7,8,9: adds minority_cos_* and majority_cos_* (with --checkpoint, default: the run\'s)', classIndexList)
-    .addOption(new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)").choices(['full', 'projected']).default('full'))
+    .option(
+      '--minority <list>',
+      "minority class indices, such as 5,6,7,8,9: adds minority_cos_* and majority_cos_* (with --checkpoint, default: the run's)",
+      classIndexList,
+    )
+    .addOption(
+      new Option('--covariance <mode>', "'full' (p x p within-class covariance: every key) or 'projected' (no p x p matrix)")
+        .choices(['full', 'projected'])
+        .default('full'),
+    )
     .option('--batch-size <n>', 'rows per accumulated batch', positiveInteger, 1024)
     .option('--min-count <k>', 'a label value with fewer than K samples is not a class (reports classes_kept, classes_dropped)', positiveInteger)
     .option('--decision-samples <k>', 'decision keys (train_error, ncc_*, margins, webb_lowe_agreement) on a seeded subset of K samples', positiveInteger)
     .option('--seed <n>', 'seed of the --decision-samples subset', nonNegativeNumber, 0)
     .option('--quiet', 'no progress bars on stderr')
-    .option('--json', 'print one JSON object whose keys are docs/metrics.md\'s')
-    .option('--checkpoint <file>', "a saved model (runs/NAME/checkpoints/last.safetensors): its penultimate features on a dataset are measured")
+    .option('--json', "print one JSON object whose keys are docs/metrics.md's")
+    .option('--checkpoint <file>', 'a saved model (runs/NAME/checkpoints/last.safetensors): its penultimate features on a dataset are measured')
     .option('--dataset <name>', "with --checkpoint: the dataset to run the model on (default: the run's)")
     .option('--data-dir <dir>', 'with --checkpoint: where the dataset files are')
     .addOption(new Option('--split <split>', 'with --checkpoint: the split to measure').choices(['train', 'test']).default('train'))
@@ -63,7 +73,9 @@ export function register(program: Command): void {
       }
       if (output.layers) {
         console.log('');
-        console.log(`${'depth'.padStart(5)}  ${'block'.padEnd(24)}  ${'nc1'.padStart(12)}  ${'trace ratio'.padStart(12)}  ${'cdnv'.padStart(12)}  ${'ncc acc'.padStart(8)}`);
+        console.log(
+          `${'depth'.padStart(5)}  ${'block'.padEnd(24)}  ${'nc1'.padStart(12)}  ${'trace ratio'.padStart(12)}  ${'cdnv'.padStart(12)}  ${'ncc acc'.padStart(8)}`,
+        );
         for (const layer of output.layers) {
           console.log(
             `${String(layer.depth).padStart(5)}  ${layer.name.padEnd(24)}  ${formatValue(layer.nc1).padStart(12)}  ${formatValue(layer.nc1_trace_ratio).padStart(12)}  ${formatValue(layer.cdnv).padStart(12)}  ${layer.ncc_accuracy.toFixed(4).padStart(8)}`,

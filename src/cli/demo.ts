@@ -9,7 +9,18 @@ import { settingDefaults } from '../train/option-table.js';
 import { DEMO_PRESET } from '../train/presets.js';
 import { runTraining } from './train.js';
 
-const SUMMARY_KEYS = ['train_error', 'test_error', 'nc1', 'self_duality', 'equinorm_means', 'equiangular_means', 'maxangle_means', 'ncc_mismatch', 'deepfool_train', 'deepfool_test'];
+const SUMMARY_KEYS = [
+  'train_error',
+  'test_error',
+  'nc1',
+  'self_duality',
+  'equinorm_means',
+  'equiangular_means',
+  'maxangle_means',
+  'ncc_mismatch',
+  'deepfool_train',
+  'deepfool_test',
+];
 
 /** The metrics at epoch 1, at the start of the terminal phase and at the end, as a small table. */
 export function summaryTable(records: EpochRecord[]): string {
@@ -42,37 +53,37 @@ export function register(program: Command): void {
     .option('--fresh', 'discard an existing demo run and start again', false);
   // The demo is a preset: it takes only the options that do not change its protocol's results.
   addTrainingOptions(command, DEMO_OPTIONS, DEMO_PRESET.options).action(async (options: DemoOptions) => {
-      // Loaded when the command runs: --help must not pay for the run module's schemas.
-      const { RunDirectory } = await import('../run/run-directory.js');
-      const { checkOwnRun, removeOwnRun } = await import('./fresh-run.js');
-      const run = new RunDirectory(options.out);
-      // What is not a run of ours is refused before the lock would make a folder in it.
-      if (options.fresh) checkOwnRun(options.out);
-      // Held from the check to the end of the training: --fresh never deletes a run that another process writes.
-      const lock = run.lockWriter(options.fresh ? 'demo --fresh' : 'demo');
-      try {
-        if (options.fresh) for (const removed of removeOwnRun(options.out)) console.log(`--fresh: removed ${removed}`);
-        let resume = false;
-        if (run.hasRun()) {
-          const state = run.readStatus()?.state ?? 'interrupted';
-          if (state === 'finished') {
-            console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
-            console.log(summaryTable(run.readMetrics()));
-            const report = run.reportFile;
-            if (existsSync(report)) console.log(`report: ${report}`);
-            return;
-          }
-          console.log(`continuing the demo run in ${options.out} from its last checkpoint`);
-          resume = true;
+    // Loaded when the command runs: --help must not pay for the run module's schemas.
+    const { RunDirectory } = await import('../run/run-directory.js');
+    const { checkOwnRun, removeOwnRun } = await import('./fresh-run.js');
+    const run = new RunDirectory(options.out);
+    // What is not a run of ours is refused before the lock would make a folder in it.
+    if (options.fresh) checkOwnRun(options.out);
+    // Held from the check to the end of the training: --fresh never deletes a run that another process writes.
+    const lock = run.lockWriter(options.fresh ? 'demo --fresh' : 'demo');
+    try {
+      if (options.fresh) for (const removed of removeOwnRun(options.out)) console.log(`--fresh: removed ${removed}`);
+      let resume = false;
+      if (run.hasRun()) {
+        const state = run.readStatus()?.state ?? 'interrupted';
+        if (state === 'finished') {
+          console.log(`${options.out} already holds a finished demo run (use --fresh to train again).`);
+          console.log(summaryTable(run.readMetrics()));
+          const report = run.reportFile;
+          if (existsSync(report)) console.log(`report: ${report}`);
+          return;
         }
-        const given = Object.fromEntries(DEMO_OPTIONS.map((key) => [key, options[key]]));
-        const cli = { ...settingDefaults(), ...DEMO_PRESET.options, ...given, out: options.out, resume, quiet: options.quiet } as TrainCliOptions;
-        const result = await runTraining(cli);
-        if (result?.state === 'finished') {
-          console.log(summaryTable(result.records));
-        }
-      } finally {
-        lock.release();
+        console.log(`continuing the demo run in ${options.out} from its last checkpoint`);
+        resume = true;
       }
-    });
+      const given = Object.fromEntries(DEMO_OPTIONS.map((key) => [key, options[key]]));
+      const cli = { ...settingDefaults(), ...DEMO_PRESET.options, ...given, out: options.out, resume, quiet: options.quiet } as TrainCliOptions;
+      const result = await runTraining(cli);
+      if (result?.state === 'finished') {
+        console.log(summaryTable(result.records));
+      }
+    } finally {
+      lock.release();
+    }
+  });
 }

@@ -13,9 +13,11 @@ export function register(program: Command): void {
     .action(() => {
       for (const preset of PRESETS) {
         console.log(`${preset.name}\n  ${preset.description}`);
-        const settings = Object.entries(preset.options).map(([key, value]) => (value === true ? flag(key) : value === false ? `--no-${flag(key).slice(2)}` : `${flag(key)} ${value}`));
+        const settings = Object.entries(preset.options).map(([key, value]) =>
+          value === true ? flag(key) : value === false ? `--no-${flag(key).slice(2)}` : `${flag(key)} ${value}`,
+        );
         console.log(`  ${settings.join(' ')}`);
       }
-      console.log('\nExplicit options override a preset\'s. ImageNet, the paper\'s seventh dataset, is not supported (no reader), so it has no preset.');
+      console.log("\nExplicit options override a preset's. ImageNet, the paper's seventh dataset, is not supported (no reader), so it has no preset.");
     });
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { positiveInteger } from '../options/option-parsers.js';
 
-
 export function register(program: Command): void {
   program
     .command('report')

@@ -5,7 +5,9 @@ import { positiveInteger } from '../options/option-parsers.js';
 export function register(program: Command): void {
   program
     .command('robustness')
-    .description("DeepFool robustness of a run's saved model (the paper's Figure 8 measure): mean ||r||/||x|| on a fixed random subset of train and test images")
+    .description(
+      "DeepFool robustness of a run's saved model (the paper's Figure 8 measure): mean ||r||/||x|| on a fixed random subset of train and test images",
+    )
     .argument('<run>', 'run directory (runs/NAME)')
     .option('--epoch <E>', 'a measured epoch whose checkpoint to attack (default: the last checkpoint)', positiveInteger)
     .option('--samples <K>', "images per split (default: the run's --robustness, else 200)", positiveInteger)

@@ -71,7 +71,9 @@ export async function taskCommand(dir: string, options: { index: number; threads
     log(`${what}: already ${outcome.state}; not run again${restarts}`);
     return;
   }
-  log(`${what}: ${handle.start === 'resume' ? 'resuming from its checkpoint' : handle.start === 'restart' ? 'starting again (it stopped before its first checkpoint)' : 'starting'}${restarts}`);
+  log(
+    `${what}: ${handle.start === 'resume' ? 'resuming from its checkpoint' : handle.start === 'restart' ? 'starting again (it stopped before its first checkpoint)' : 'starting'}${restarts}`,
+  );
   let requeue = false;
   const onUsr1 = () => {
     log(`${what}: the time limit is near (USR1): checkpointing, then requeueing`);
@@ -95,7 +97,13 @@ export async function taskCommand(dir: string, options: { index: number; threads
       log(id ? `${what}: requeued as ${id}; it resumes from its checkpoint` : `${what}: not under SLURM, not requeued`);
     }
     process.exitCode =
-      outcome.state === 'finished' ? EXIT_CODES.ok : outcome.state === 'diverged' ? EXIT_CODES.diverged : outcome.state === 'interrupted' ? EXIT_CODES.sigterm : EXIT_CODES.error;
+      outcome.state === 'finished'
+        ? EXIT_CODES.ok
+        : outcome.state === 'diverged'
+          ? EXIT_CODES.diverged
+          : outcome.state === 'interrupted'
+            ? EXIT_CODES.sigterm
+            : EXIT_CODES.error;
   } finally {
     process.off('SIGUSR1', onUsr1);
     process.off('SIGTERM', onStop);

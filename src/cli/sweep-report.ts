@@ -10,7 +10,8 @@ export async function reportSweep(dir: string, options: { out?: string; epoch?: 
   console.log(output.table1Markdown);
   console.log('');
   for (const cell of output.summary.cells) {
-    if (cell.selected) console.log(`${cell.dataset} / ${cell.model} / ${cell.loss}: selected lr ${cell.selected.lr} (seed ${cell.selected.seed}, run ${cell.selected.id})`);
+    if (cell.selected)
+      console.log(`${cell.dataset} / ${cell.model} / ${cell.loss}: selected lr ${cell.selected.lr} (seed ${cell.selected.seed}, run ${cell.selected.id})`);
   }
   console.log(`summary: ${sweep.summaryFile}`);
   console.log(`report: ${output.reportPath}`);

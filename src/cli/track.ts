@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .argument('<dir>', 'the folder your training writes its dumps into')
     .requiredOption('--out <run>', 'the run directory to write (report, serve and sweeps read it as a trained run); started again, it measures only new epochs')
     .option('--watch', `follow DIR while your job writes; stops when DIR/DONE appears (or on Ctrl-C)`)
-    .addOption(new Option('--loss <loss>', 'the training loss (with mse, a dump\'s weight_decay adds lnc1, lnc23, lperp)').choices(['ce', 'mse']).default('ce'))
+    .addOption(new Option('--loss <loss>', "the training loss (with mse, a dump's weight_decay adds lnc1, lnc23, lperp)").choices(['ce', 'mse']).default('ce'))
     .option('--wd <decay>', 'weight decay for the MSE decomposition lnc1, lnc23, lperp (as analyze --wd), whatever the dumps say', nonNegativeNumber)
     .option('--name <name>', "the run's name (default: the --out folder's name)")
     .option('--dataset <name>', 'the dataset, as the report and Table 1 label the run', 'custom')
@@ -64,7 +64,10 @@ export function register(program: Command): void {
             else if (!options.quiet) console.log(line);
           },
         });
-        if (!options.quiet) console.log(`${options.out}: ${result.measured.length} epoch${result.measured.length === 1 ? '' : 's'} measured, ${result.skipped.length} skipped (${result.state})`);
+        if (!options.quiet)
+          console.log(
+            `${options.out}: ${result.measured.length} epoch${result.measured.length === 1 ? '' : 's'} measured, ${result.skipped.length} skipped (${result.state})`,
+          );
         if (result.state === 'interrupted') process.exitCode = signal === 'SIGTERM' ? EXIT_CODES.sigterm : EXIT_CODES.sigint;
       } finally {
         process.off('SIGINT', stop);

@@ -17,16 +17,13 @@ export async function runTraining(options: TrainCliOptions, explicit?: Partial<T
   const { train, TrainingDivergedError } = await import('../train/trainer.js');
   const { RunDirectory } = await import('../run/run-directory.js');
   try {
-    const result = await train(
-      trainOptionsFromCli(options),
-      {
-        resume: options.resume,
-        explicit,
-        quiet: options.quiet,
-        handleSignals: true,
-        writeReport: options.report ? reportWriter : undefined,
-      },
-    );
+    const result = await train(trainOptionsFromCli(options), {
+      resume: options.resume,
+      explicit,
+      quiet: options.quiet,
+      handleSignals: true,
+      writeReport: options.report ? reportWriter : undefined,
+    });
     if (result.state === 'interrupted') {
       console.error(`interrupted: checkpoint written to ${new RunDirectory(result.runDir).lastCheckpoint}; continue with --resume --out ${result.runDir}`);
       process.exitCode = result.signal === 'SIGTERM' ? EXIT_CODES.sigterm : EXIT_CODES.sigint;
@@ -44,11 +41,10 @@ export async function runTraining(options: TrainCliOptions, explicit?: Partial<T
   }
 }
 
-
 export function register(program: Command): void {
   const command = program
     .command('train')
-    .description('train a network into the terminal phase with the paper\'s protocol, measuring collapse')
+    .description("train a network into the terminal phase with the paper's protocol, measuring collapse")
     .addOption(commanderOptions('out')[0]!.makeOptionMandatory())
     .addOption(commanderOptions('resume')[0]!)
     .option('--preset <name>', "one of the paper's protocols (ncollapse presets lists them); explicit options override it");

@@ -26,7 +26,9 @@ export function prepareClassifier(weight: Tensor, bias: Tensor | undefined, numC
       w.dispose();
       b.dispose();
       throw new CollapseError(
-        badRows.length > 0 ? `the classifier weight has NaN or infinite values in rows ${badRows.slice(0, 20).join(', ')}` : `the classifier bias has NaN or infinite values at ${badBias.slice(0, 20).join(', ')}`,
+        badRows.length > 0
+          ? `the classifier weight has NaN or infinite values in rows ${badRows.slice(0, 20).join(', ')}`
+          : `the classifier bias has NaN or infinite values at ${badBias.slice(0, 20).join(', ')}`,
       );
     }
     return { weight: w, bias: b };

@@ -119,7 +119,8 @@ export class CollapseMeasurement {
       this.totalCov = totalCovariance(this.withinCovariance, this.geometry.centredMeans);
       if (this.network) this.leastSquares = webbLoweClassifier(this.totalCov, this.geometry.centredMeans, this.geometry.globalMean);
     }
-    if (this.options.decisionSamples !== undefined && this.options.shards) throw new CollapseError('decision samples cannot be drawn per shard of a distributed measurement');
+    if (this.options.decisionSamples !== undefined && this.options.shards)
+      throw new CollapseError('decision samples cannot be drawn per shard of a distributed measurement');
     this.secondPass = new SecondPassAccumulator(
       this.geometry,
       { network: this.network, leastSquares: this.leastSquares },
@@ -139,7 +140,8 @@ export class CollapseMeasurement {
 
   /** Adds a measurement of a disjoint shard that has reached the same phase. */
   merge(other: CollapseMeasurement): void {
-    if (other.phase !== this.phase || this.phase === 'done') throw new CollapseError(`cannot merge a measurement in its ${other.phase} pass into one in its ${this.phase} pass`);
+    if (other.phase !== this.phase || this.phase === 'done')
+      throw new CollapseError(`cannot merge a measurement in its ${other.phase} pass into one in its ${this.phase} pass`);
     if (other.covariance !== this.covariance) throw new CollapseError('cannot merge measurements of different covariance modes');
     if (this.phase === 'first') {
       if (this.scatter) this.scatter.merge(other.scatter!);
@@ -170,7 +172,11 @@ export class CollapseMeasurement {
     const N = geometry.total;
     const decided = totals.decided;
     const classVariance = Float64Array.from(totals.classScatter, (s, c) => s / geometry.counts[c]!);
-    const means = pairwiseKeys(geometry.centredMeans, { what: (c) => `the centred mean of class ${c} (mu_${c} - mu_G)`, tile: this.options.tile, classVariance });
+    const means = pairwiseKeys(geometry.centredMeans, {
+      what: (c) => `the centred mean of class ${c} (mu_${c} - mu_G)`,
+      tile: this.options.tile,
+      classVariance,
+    });
     const secondPass = this.secondPass!;
     const metrics: CollapseMetrics = {
       equinorm_means: equinorm(geometry.squaredNorms.map(Math.sqrt)),
@@ -239,7 +245,8 @@ export class CollapseMeasurement {
     this.scatter?.dispose();
     this.classMeans?.dispose();
     if (this.geometry) disposeGeometry(this.geometry);
-    for (const t of [this.network?.weight, this.network?.bias, this.leastSquares?.weight, this.leastSquares?.bias, this.withinCovariance, this.totalCov]) t?.dispose();
+    for (const t of [this.network?.weight, this.network?.bias, this.leastSquares?.weight, this.leastSquares?.bias, this.withinCovariance, this.totalCov])
+      t?.dispose();
     this.secondPass?.dispose();
     this.phase = 'done';
   }

@@ -29,9 +29,9 @@ export const COLLAPSE_METRIC_KEYS: readonly CollapseKey[] = METRIC_CATALOG.filte
 ).map((entry) => entry.key);
 
 /** The keys of imbalanced classes (minority collapse), present only when minority classes are named. */
-export const MINORITY_METRIC_KEYS: readonly CollapseKey[] = METRIC_CATALOG.filter((entry): entry is CollapseEntry => entry.by === 'collapse' && entry.group === 'imbalance').map(
-  (entry) => entry.key,
-);
+export const MINORITY_METRIC_KEYS: readonly CollapseKey[] = METRIC_CATALOG.filter(
+  (entry): entry is CollapseEntry => entry.by === 'collapse' && entry.group === 'imbalance',
+).map((entry) => entry.key);
 
 /** The metrics as a plain object with the keys in the catalogue's order (absent ones left out). */
 export function orderedMetrics(metrics: CollapseMetrics): Record<string, number> {

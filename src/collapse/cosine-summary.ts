@@ -30,7 +30,14 @@ export function cosineSummary(vectors: Tensor, options: { bins?: number; top?: n
       const rowsA = Math.min(tile, C - a);
       for (let b = a; b < C; b += tile) {
         const rowsB = Math.min(tile, C - b);
-        const cosines = tidy(() => unit.narrow(0, a, rowsA).mm(unit.narrow(0, b, rowsB).T).to('cpu').data() as Float64Array);
+        const cosines = tidy(
+          () =>
+            unit
+              .narrow(0, a, rowsA)
+              .mm(unit.narrow(0, b, rowsB).T)
+              .to('cpu')
+              .data() as Float64Array,
+        );
         for (let i = 0; i < rowsA; i++) {
           for (let j = a === b ? i + 1 : 0; j < rowsB; j++) {
             const cos = cosines[i * rowsB + j]!;

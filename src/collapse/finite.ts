@@ -4,7 +4,13 @@ import { CollapseError } from './errors.js';
 /** Rows of a matrix that hold a NaN or an infinity. */
 export function nonFiniteRows(matrix: Tensor): number[] {
   return tidy(() => {
-    const bad = matrix.isfinite().logicalNot().reshape([matrix.size(0), -1]).sum(1).to('cpu').toArray();
+    const bad = matrix
+      .isfinite()
+      .logicalNot()
+      .reshape([matrix.size(0), -1])
+      .sum(1)
+      .to('cpu')
+      .toArray();
     return bad.flatMap((n, row) => (n > 0 ? [row] : []));
   });
 }

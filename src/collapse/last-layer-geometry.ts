@@ -63,7 +63,8 @@ export function lastLayerGeometry(source: FeatureSource, weight: Tensor, numClas
         const directions = Vh.narrow(0, 0, k);
         const variance = S.square();
         const explained = variance.narrow(0, 0, k).div(variance.sum()).toArray();
-        if (numClasses > COSINE_MATRIX_LIMIT) return { cos_summary: { means: cosineSummary(means), classifier: cosineSummary(w) }, explained_variance: explained };
+        if (numClasses > COSINE_MATRIX_LIMIT)
+          return { cos_summary: { means: cosineSummary(means), classifier: cosineSummary(w) }, explained_variance: explained };
         return {
           cos_means: cosineMatrix(means),
           cos_classifier: cosineMatrix(w),

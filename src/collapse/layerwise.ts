@@ -98,7 +98,10 @@ function layerMeasures(geometry: ClassGeometry, pass: SecondPassAccumulator, num
   const classVariance = Float64Array.from(totals.classScatter, (s, c) => s / geometry.counts[c]!);
   const pairwise = pairwiseKeys(geometry.centredMeans, { what: (c) => `the centred mean of class ${c}`, classVariance });
   return {
-    nc1: pass.route === 'classes' ? nc1ByClasses(geometry.centredMeans, pass.projectedScatter, geometry.total) : tidy(() => nc1ByFeatures(geometry.centredMeans, pass.withinCovariance())),
+    nc1:
+      pass.route === 'classes'
+        ? nc1ByClasses(geometry.centredMeans, pass.projectedScatter, geometry.total)
+        : tidy(() => nc1ByFeatures(geometry.centredMeans, pass.withinCovariance())),
     nc1_trace_ratio: nc1TraceRatio(totals.classScatter, geometry.total, geometry.squaredNorms, numClasses),
     cdnv: pairwise.cdnv!,
     ncc_accuracy: totals.nccCorrect / geometry.total,

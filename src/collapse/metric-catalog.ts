@@ -170,7 +170,8 @@ export const METRIC_CATALOG = [
   {
     key: 'nc1',
     meaning: 'Tr(Sigma_W Sigma_B^+)/C              (NC1, -> 0)',
-    definition: 'Tr(Sigma_W Sigma_B^+) / C, Sigma_B^+ built from the eigenpairs of Sigma_B whose eigenvalue exceeds 1e-12 times the largest (at most C-1 of them)',
+    definition:
+      'Tr(Sigma_W Sigma_B^+) / C, Sigma_B^+ built from the eigenpairs of Sigma_B whose eigenvalue exceeds 1e-12 times the largest (at most C-1 of them)',
     figure: 6,
     collapsed: '-> 0',
     group: 'paper',
@@ -234,7 +235,8 @@ export const METRIC_CATALOG = [
   {
     key: 'margin_min',
     meaning: 'min normalised margin                (grows in TPT)',
-    definition: "min over samples of (z_{i,y_i} - max_{c != y_i} z_{i,c}) / ||W||_F, z = W h + b (the normalised margin that Soudry et al.'s implicit bias maximises)",
+    definition:
+      "min over samples of (z_{i,y_i} - max_{c != y_i} z_{i,c}) / ||W||_F, z = W h + b (the normalised margin that Soudry et al.'s implicit bias maximises)",
     figure: null,
     collapsed: 'grows in the terminal phase',
     group: 'extras',
@@ -254,7 +256,8 @@ export const METRIC_CATALOG = [
   {
     key: 'webb_lowe_distance',
     meaning: 'W vs least-squares W_LS              (-> 0 under MSE)',
-    definition: '|| W/||W||_F - W_LS/||W_LS||_F ||_F, W_LS = (1/C) Mt Sigma_T^+ (Proposition 1, Webb & Lowe; Sigma_T^+ with the same eigenvalue cut as Sigma_B^+)',
+    definition:
+      '|| W/||W||_F - W_LS/||W_LS||_F ||_F, W_LS = (1/C) Mt Sigma_T^+ (Proposition 1, Webb & Lowe; Sigma_T^+ with the same eigenvalue cut as Sigma_B^+)',
     figure: null,
     collapsed: '-> 0 under MSE',
     group: 'extras',
@@ -315,7 +318,8 @@ export const METRIC_CATALOG = [
   {
     key: 'deepfool_train',
     meaning: 'DeepFool ||r(x)|| / ||x|| on training images',
-    definition: 'mean over a fixed seeded subset of K training images (train --robustness K) of ||r(x)||_2 / ||x||_2, r the minimal perturbation DeepFool finds (overshoot 0.02, at most 50 steps); left out when nothing was flipped',
+    definition:
+      'mean over a fixed seeded subset of K training images (train --robustness K) of ||r(x)||_2 / ||x||_2, r the minimal perturbation DeepFool finds (overshoot 0.02, at most 50 steps); left out when nothing was flipped',
     figure: 8,
     collapsed: 'grows in the terminal phase',
     group: 'robustness',
@@ -405,7 +409,8 @@ export const METRIC_CATALOG = [
   {
     key: 'decision_samples',
     meaning: 'samples the decision keys were measured on',
-    definition: 'size K of the fixed, seeded subset on which train_error, ncc_mismatch, the margins and webb_lowe_agreement are measured (the same subset in both passes); every sample by default',
+    definition:
+      'size K of the fixed, seeded subset on which train_error, ncc_mismatch, the margins and webb_lowe_agreement are measured (the same subset in both passes); every sample by default',
     figure: null,
     collapsed: '',
     group: 'many-classes',

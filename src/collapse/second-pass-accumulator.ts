@@ -175,7 +175,14 @@ export class SecondPassAccumulator {
       const margins = normalisedMargins(logits, y, this.weightNorm);
       tallies.push(decision.ne(ncc).sum(), decision.ne(y).sum(), margins.sum());
       this.lowestMargin.copy_(this.lowestMargin.minimum(margins.min()));
-      if (this.classifiers.leastSquares) tallies.push(products.narrow(1, 2 * C, C).argmax(1).eq(decision).sum());
+      if (this.classifiers.leastSquares)
+        tallies.push(
+          products
+            .narrow(1, 2 * C, C)
+            .argmax(1)
+            .eq(decision)
+            .sum(),
+        );
       else tallies.push(zeros([], { dtype: 'int64', device }));
     } else {
       for (let i = 0; i < 4; i++) tallies.push(zeros([], { dtype: 'int64', device }));
@@ -187,7 +194,8 @@ export class SecondPassAccumulator {
   /** Adds another second pass over a disjoint shard, built on the same class means. */
   merge(other: SecondPassAccumulator): void {
     if (other.numClasses !== this.numClasses) throw new CollapseError(`cannot merge second passes of ${other.numClasses} and ${this.numClasses} classes`);
-    if (other.route !== this.route || (other.featureScatter === undefined) !== (this.featureScatter === undefined)) throw new CollapseError('cannot merge second passes of different nc1 routes');
+    if (other.route !== this.route || (other.featureScatter === undefined) !== (this.featureScatter === undefined))
+      throw new CollapseError('cannot merge second passes of different nc1 routes');
     tidy(() => {
       this.projected?.add_(other.projected!.to(this.projected.device));
       this.featureScatter?.add_(other.featureScatter!.to(this.featureScatter.device));
@@ -240,7 +248,17 @@ export class SecondPassAccumulator {
   }
 
   dispose(): void {
-    for (const t of [this.centredMeansT, this.squaredNorms, this.decisionMatrix, this.projected, this.featureScatter, this.scatterPerClass, this.tallies, this.lowestMargin]) t?.dispose();
+    for (const t of [
+      this.centredMeansT,
+      this.squaredNorms,
+      this.decisionMatrix,
+      this.projected,
+      this.featureScatter,
+      this.scatterPerClass,
+      this.tallies,
+      this.lowestMargin,
+    ])
+      t?.dispose();
   }
 }
 

@@ -26,7 +26,9 @@ export function addUpperGram(s: Tensor, e: Tensor): void {
       const height = Math.min(PANEL_HEIGHT, p - i);
       const product = panel.narrow(0, 0, height * (p - i)).view([height, p - i]);
       product.addmm_(et.narrow(0, i, height), e.narrow(1, i, p - i), 0, 1);
-      s.narrow(0, i, height).narrow(1, i, p - i).add_(product);
+      s.narrow(0, i, height)
+        .narrow(1, i, p - i)
+        .add_(product);
     }
   });
 }

@@ -58,7 +58,9 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
         // A class seen for the first time is shifted by its mean in this batch: its rows, weighted
         // by 1 / (its count in the batch), added into its (zero) shift row; other rows weigh 0.
         const weights = fresh.to('float64').div(batchCounts.clamp(1)).indexSelect(0, y).unsqueeze(1);
-        const contributions = scratch('gathered', [rows, features.size(1)], x.device).copy_(x).mul_(weights);
+        const contributions = scratch('gathered', [rows, features.size(1)], x.device)
+          .copy_(x)
+          .mul_(weights);
         // A non-finite shift would spread to every later sum of its class: name the classes now.
         if (!contributions.isfinite().all().item()) {
           const labels = y.to('cpu').toArray();
@@ -79,23 +81,41 @@ export class WithinClassScatterAccumulator implements ClassMeanSource {
     if (other.numClasses !== this.numClasses) throw new CollapseError(`cannot merge accumulators of ${other.numClasses} and ${this.numClasses} classes`);
     const [theirShift, theirSums, theirCounts, theirScatter] = [other.shift, other.shiftedSums, other.classCounts, other.scatter];
     if (theirShift === undefined || theirSums === undefined || theirCounts === undefined || theirScatter === undefined) return;
-    if (this.dim !== undefined && this.dim !== theirShift.size(1)) throw new CollapseError(`cannot merge features of width ${theirShift.size(1)} into width ${this.dim}`);
+    if (this.dim !== undefined && this.dim !== theirShift.size(1))
+      throw new CollapseError(`cannot merge features of width ${theirShift.size(1)} into width ${this.dim}`);
     const ours = this.counts();
     const theirs = other.counts();
     const state = this.ensureState(theirShift.size(1), this.shift?.device ?? theirShift.device);
     tidy(() => {
       const device = state.shift.device;
       const mask = (pick: (n: number, c: number) => boolean) =>
-        tensor(theirs.map((n, c) => (pick(n, c) ? 1 : 0)), { dtype: 'bool', shape: [this.numClasses, 1], device });
+        tensor(
+          theirs.map((n, c) => (pick(n, c) ? 1 : 0)),
+          { dtype: 'bool', shape: [this.numClasses, 1], device },
+        );
       // D = their shift - ours, for classes both have seen; a class only they have seen takes their shift.
-      const delta = where(mask((n, c) => n > 0 && ours[c]! > 0), theirShift.to(device).sub(state.shift), 0);
+      const delta = where(
+        mask((n, c) => n > 0 && ours[c]! > 0),
+        theirShift.to(device).sub(state.shift),
+        0,
+      );
       const sums = theirSums.to(device);
       const counts = theirCounts.to(device);
       // About our shift: sum (h - ours)(h - ours)^T = S + D^T T + T^T D + D^T diag(n) D, per class.
       const cross = delta.T.mm(sums);
-      state.scatter.add_(theirScatter.to(device)).add_(cross).add_(cross.T).addmm_(delta.mul(counts.unsqueeze(1)).T, delta);
+      state.scatter
+        .add_(theirScatter.to(device))
+        .add_(cross)
+        .add_(cross.T)
+        .addmm_(delta.mul(counts.unsqueeze(1)).T, delta);
       state.shiftedSums.add_(sums).add_(delta.mul(counts.unsqueeze(1)));
-      state.shift.copy_(where(mask((n, c) => n > 0 && ours[c] === 0), theirShift.to(device), state.shift));
+      state.shift.copy_(
+        where(
+          mask((n, c) => n > 0 && ours[c] === 0),
+          theirShift.to(device),
+          state.shift,
+        ),
+      );
       state.counts.add_(counts);
     });
   }

@@ -54,10 +54,7 @@ export function parseCifarRecords(bytes: Uint8Array, file: string, layout: Cifar
     const record = n * recordBytes;
     const label = bytes[record + layout.labelIndex]!;
     if (label >= layout.numClasses) {
-      throw new DatasetError(
-        file,
-        `record ${n} has label ${label}, expected 0..${layout.numClasses - 1} (is this the right CIFAR variant?)`,
-      );
+      throw new DatasetError(file, `record ${n} has label ${label}, expected 0..${layout.numClasses - 1} (is this the right CIFAR variant?)`);
     }
     labels[n] = label;
     const pixels = record + layout.labelBytes;

@@ -37,10 +37,7 @@ export function makeSplit(images: Float32Array, labels: Int32Array, shape: Image
   const count = labels.length;
   const size = imageSize(shape);
   if (images.length !== count * size) {
-    throw new DatasetError(
-      'split',
-      `${images.length} pixel values for ${count} labels of shape ${shape.join('x')}, expected ${count * size}`,
-    );
+    throw new DatasetError('split', `${images.length} pixel values for ${count} labels of shape ${shape.join('x')}, expected ${count * size}`);
   }
   return { images, labels, count, shape: [shape[0], shape[1], shape[2]] };
 }

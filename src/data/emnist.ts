@@ -80,7 +80,12 @@ export function readEmnistMapping(path: string, labelOffset: number): string[] {
     if (fields.length < 2 || fields.some((value) => !Number.isInteger(value)) || label !== names.length) {
       throw new DatasetError(path, `line "${line}" out of place, expected "${names.length - labelOffset} <ascii code> [<ascii code>]"`);
     }
-    names.push(fields.slice(1).map((code) => String.fromCharCode(code)).join('/'));
+    names.push(
+      fields
+        .slice(1)
+        .map((code) => String.fromCharCode(code))
+        .join('/'),
+    );
   }
   return names;
 }

@@ -64,14 +64,7 @@ export function gaussianMixture(options: GaussianMixtureOptions = {}): ImageData
   };
 }
 
-function sampleSplit(
-  means: Float64Array,
-  classes: number,
-  dimension: number,
-  perClass: number,
-  noise: number,
-  random: Random,
-): ImageSplit {
+function sampleSplit(means: Float64Array, classes: number, dimension: number, perClass: number, noise: number, random: Random): ImageSplit {
   const count = classes * perClass;
   const images = new Float32Array(count * dimension);
   const labels = new Int32Array(count);

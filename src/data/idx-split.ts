@@ -14,10 +14,7 @@ export function readIdxSplit(imagesPath: string, labelsPath: string, options: Id
   const images = readIdxImages(imagesPath);
   const labelBytes = readIdxLabels(labelsPath);
   if (images.count !== labelBytes.length) {
-    throw new DatasetError(
-      imagesPath,
-      `image and label counts differ: ${images.count} images in ${imagesPath}, ${labelBytes.length} labels in ${labelsPath}`,
-    );
+    throw new DatasetError(imagesPath, `image and label counts differ: ${images.count} images in ${imagesPath}, ${labelBytes.length} labels in ${labelsPath}`);
   }
   const { count, rows, cols, pixels } = images;
   const size = rows * cols;

@@ -48,7 +48,8 @@ export function imbalancedCounts(spec: ImbalanceSpec, majorityCount: number, num
   if (numClasses < 2) throw new UsageError(`--imbalance needs at least 2 classes, the data has ${numClasses}`);
   const keep = (fraction: number) => Math.max(1, Math.round(majorityCount * fraction));
   const minorityCount = spec.kind === 'step' && spec.minorityCount !== undefined ? spec.minorityCount : Math.floor(numClasses / 2);
-  if (minorityCount >= numClasses) throw new UsageError(`--imbalance ${formatImbalance(spec)}: K = ${minorityCount} minority classes leaves no majority class among ${numClasses}`);
+  if (minorityCount >= numClasses)
+    throw new UsageError(`--imbalance ${formatImbalance(spec)}: K = ${minorityCount} minority classes leaves no majority class among ${numClasses}`);
   const minority = Array.from({ length: minorityCount }, (_, i) => numClasses - minorityCount + i);
   const counts = Array.from({ length: numClasses }, (_, c) => {
     if (spec.kind === 'exp') return keep(spec.ratio ** (-c / (numClasses - 1)));

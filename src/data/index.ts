@@ -1,14 +1,5 @@
 export { DatasetError } from './dataset-error.js';
-export {
-  type ImageShape,
-  type ImageSplit,
-  type ImageDataset,
-  imageSize,
-  makeSplit,
-  checkLabels,
-  classCounts,
-  bytesToUnitFloats,
-} from './dataset.js';
+export { type ImageShape, type ImageSplit, type ImageDataset, imageSize, makeSplit, checkLabels, classCounts, bytesToUnitFloats } from './dataset.js';
 export { readDataFile, readMaybeGzipped, findDataFile, isGzip, readLines, readClassNames } from '../io/files.js';
 export * from './class-names.js';
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, type IdxArray, type IdxImages } from '../io/idx.js';

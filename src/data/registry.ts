@@ -4,7 +4,17 @@ import { DatasetError } from './dataset-error.js';
 import { checkLabels, type ImageDataset, type ImageShape, type ImageSplit } from './dataset.js';
 import { findDataFile, gzOrRaw } from '../io/files.js';
 import { readIdxSplit } from './idx-split.js';
-import { CIFAR10_FOLDER, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, CIFAR100_FOLDER, CIFAR100_TRAIN_FILE, CIFAR100_TEST_FILE, readCifar10, readCifar100, type Cifar100Labels } from './cifar.js';
+import {
+  CIFAR10_FOLDER,
+  CIFAR10_TEST_FILE,
+  CIFAR10_TRAIN_FILES,
+  CIFAR100_FOLDER,
+  CIFAR100_TRAIN_FILE,
+  CIFAR100_TEST_FILE,
+  readCifar10,
+  readCifar100,
+  type Cifar100Labels,
+} from './cifar.js';
 import { readStl10, STL10_FOLDER } from './stl10.js';
 import { readSvhn, SVHN_TEST_FILE, SVHN_TRAIN_FILE } from './svhn.js';
 import { readMnistPackage } from './mnist-package.js';
@@ -22,7 +32,6 @@ import {
   STL10_CLASS_NAMES,
   SVHN_CLASS_NAMES,
 } from './class-names.js';
-
 
 /** Where the Debian package dataset-fashion-mnist installs the files. */
 export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
@@ -190,7 +199,12 @@ const DATASETS = {
       const split = emnistSplit ?? 'balanced';
       const names = emnistFileNames(split);
       const classNames = [...EMNIST_CLASS_NAMES[split]];
-      return { inputShape: [1, 28, 28], numClasses: classNames.length, classNames, files: [names.trainImages, names.trainLabels, names.testImages, names.testLabels].map((file) => `${file}.gz`) };
+      return {
+        inputShape: [1, 28, 28],
+        numClasses: classNames.length,
+        classNames,
+        files: [names.trainImages, names.trainLabels, names.testImages, names.testLabels].map((file) => `${file}.gz`),
+      };
     },
     read: ({ dataDir, emnistSplit }) => {
       const split = emnistSplit ?? 'balanced';
@@ -202,7 +216,12 @@ const DATASETS = {
   },
   cifar10: {
     images: true,
-    info: () => ({ inputShape: [3, 32, 32], numClasses: 10, classNames: [...CIFAR10_CLASS_NAMES], files: [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].map((file) => `${CIFAR10_FOLDER}/${file}`) }),
+    info: () => ({
+      inputShape: [3, 32, 32],
+      numClasses: 10,
+      classNames: [...CIFAR10_CLASS_NAMES],
+      files: [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].map((file) => `${CIFAR10_FOLDER}/${file}`),
+    }),
     read: ({ dataDir }) => {
       const hint = `CIFAR-10 (binary version) expects ${CIFAR10_FOLDER}/ with ${[...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].join(', ')}`;
       const folder = findFolder(candidateFolders(dataDir, CIFAR10_FOLDER), [CIFAR10_TRAIN_FILES[0]!], hint);
@@ -214,7 +233,12 @@ const DATASETS = {
     images: true,
     info: ({ cifar100Labels }) => {
       const classNames = cifar100Labels === 'coarse' ? [...CIFAR100_COARSE_CLASS_NAMES] : [...CIFAR100_FINE_CLASS_NAMES];
-      return { inputShape: [3, 32, 32], numClasses: classNames.length, classNames, files: [CIFAR100_TRAIN_FILE, CIFAR100_TEST_FILE].map((file) => `${CIFAR100_FOLDER}/${file}`) };
+      return {
+        inputShape: [3, 32, 32],
+        numClasses: classNames.length,
+        classNames,
+        files: [CIFAR100_TRAIN_FILE, CIFAR100_TEST_FILE].map((file) => `${CIFAR100_FOLDER}/${file}`),
+      };
     },
     read: ({ dataDir, cifar100Labels }) => {
       const hint = `CIFAR-100 (binary version) expects ${CIFAR100_FOLDER}/ with ${CIFAR100_TRAIN_FILE}, ${CIFAR100_TEST_FILE}`;

@@ -18,10 +18,7 @@ export const STL10_NAMES_FILE = 'class_names.txt';
 /** Converts the column-major planes of STL-10 image bytes to row-major float32 pixel/255. */
 export function parseStl10Images(bytes: Uint8Array, file: string): { images: Float32Array; count: number } {
   if (bytes.length === 0 || bytes.length % STL10_IMAGE_BYTES !== 0) {
-    throw new DatasetError(
-      file,
-      `truncated or not STL-10 images: ${bytes.length} bytes is not a whole number of ${STL10_IMAGE_BYTES}-byte images (3x96x96)`,
-    );
+    throw new DatasetError(file, `truncated or not STL-10 images: ${bytes.length} bytes is not a whole number of ${STL10_IMAGE_BYTES}-byte images (3x96x96)`);
   }
   const count = bytes.length / STL10_IMAGE_BYTES;
   const side = STL10_SIDE;
@@ -56,10 +53,7 @@ export function readStl10Split(imagesPath: string, labelsPath: string): ImageSpl
   const { images, count } = parseStl10Images(readDataFile(imagesPath), imagesPath);
   const labels = parseStl10Labels(readDataFile(labelsPath), labelsPath);
   if (labels.length !== count) {
-    throw new DatasetError(
-      imagesPath,
-      `image and label counts differ: ${count} images in ${imagesPath}, ${labels.length} labels in ${labelsPath}`,
-    );
+    throw new DatasetError(imagesPath, `image and label counts differ: ${count} images in ${imagesPath}, ${labels.length} labels in ${labelsPath}`);
   }
   return makeSplit(images, labels, [3, STL10_SIDE, STL10_SIDE]);
 }

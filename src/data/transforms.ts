@@ -57,10 +57,7 @@ export function perClass(split: ImageSplit, k: number, options: PerClassOptions 
   const chosen: number[] = [];
   byClass.forEach((indices, label) => {
     if (indices.length < k) {
-      throw new DatasetError(
-        options.source ?? 'training split',
-        `class ${label} has ${indices.length} examples, fewer than the ${k} per class asked for`,
-      );
+      throw new DatasetError(options.source ?? 'training split', `class ${label} has ${indices.length} examples, fewer than the ${k} per class asked for`);
     }
     const picked = random ? shuffleInPlace([...indices], random).slice(0, k) : indices.slice(0, k);
     chosen.push(...picked);

@@ -74,7 +74,9 @@ export async function launch(options: LaunchOptions): Promise<number> {
         },
       });
       children.push(child);
-      log(`launch: rank ${rank} of ${options.nproc} is process ${child.pid} (store ${storeFolder ? join(storeFolder, 'store') : `${options.masterAddr}:${port}`})`);
+      log(
+        `launch: rank ${rank} of ${options.nproc} is process ${child.pid} (store ${storeFolder ? join(storeFolder, 'store') : `${options.masterAddr}:${port}`})`,
+      );
       ends.push(
         new Promise<void>((resolve) =>
           child.on('exit', (code, signal) => {

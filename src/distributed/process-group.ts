@@ -92,7 +92,13 @@ export class ProcessGroup {
 
   /** In place: every tensor takes rank `root`'s values. */
   broadcast(tensors: Tensor[], root = 0): void {
-    wrapErrors('broadcast', () => native.distBroadcast(this.group, tensors.map((t) => t.handle), root));
+    wrapErrors('broadcast', () =>
+      native.distBroadcast(
+        this.group,
+        tensors.map((t) => t.handle),
+        root,
+      ),
+    );
   }
 
   /** In place: the tensor becomes the reduction over all ranks. */
@@ -118,7 +124,12 @@ export class ProcessGroup {
   allReduceMean(tensors: Tensor[], bucketBytes = DEFAULT_BUCKET_BYTES): number {
     if (tensors.length === 0) return 0;
     return wrapErrors('gradient all-reduce', () =>
-      native.distAllReduceBuckets(this.group, tensors.map((t) => t.handle), bucketBytes, this.worldSize),
+      native.distAllReduceBuckets(
+        this.group,
+        tensors.map((t) => t.handle),
+        bucketBytes,
+        this.worldSize,
+      ),
     );
   }
 

@@ -15,7 +15,10 @@ export function rankBatchIndices(count: number, globalBatch: number, worldSize: 
     const padded = Math.ceil(count / worldSize) * worldSize;
     if (padded > count) permutation = torch.cat([permutation, permutation.narrow(0, 0, padded - count)]);
     // Strided by rank: row k of the (padded / W) x W view holds global positions kW .. kW + W - 1.
-    const mine = permutation.view([padded / worldSize, worldSize]).select(1, rank).contiguous();
+    const mine = permutation
+      .view([padded / worldSize, worldSize])
+      .select(1, rank)
+      .contiguous();
     const batches: torch.Tensor[] = [];
     for (let start = 0; start + localBatch <= mine.size(0); start += localBatch) batches.push(torch.keep(mine.narrow(0, start, localBatch)));
     return batches;

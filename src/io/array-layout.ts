@@ -9,19 +9,7 @@ import { DESCR_TO_DTYPE, parseNpyHeader } from './npy.js';
  * 'bfloat16' (safetensors BF16).
  */
 export type ElementKind =
-  | 'float16'
-  | 'bfloat16'
-  | 'float32'
-  | 'float64'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'bool';
+  'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool';
 
 export const ELEMENT_BYTES: Record<ElementKind, number> = {
   float16: 2,
@@ -153,12 +141,17 @@ export function safetensorsLayouts(file: string): Map<string, ArrayLayout> {
       const kind = typeof entry?.dtype === 'string' ? SAFETENSORS_KINDS[entry.dtype] : undefined;
       if (kind === undefined) fail(`tensor '${name}' has dtype ${JSON.stringify(entry?.dtype)}, not one of ${Object.keys(SAFETENSORS_KINDS).join(', ')}`);
       const shape = entry.shape;
-      if (!Array.isArray(shape) || !shape.every((x) => Number.isSafeInteger(x) && x >= 0)) fail(`tensor '${name}' has shape ${JSON.stringify(shape)}, not a list of sizes`);
+      if (!Array.isArray(shape) || !shape.every((x) => Number.isSafeInteger(x) && x >= 0))
+        fail(`tensor '${name}' has shape ${JSON.stringify(shape)}, not a list of sizes`);
       const offsets = entry.data_offsets;
-      if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((x) => Number.isSafeInteger(x) && x >= 0)) fail(`tensor '${name}' has data_offsets ${JSON.stringify(offsets)}, not [begin, end]`);
+      if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((x) => Number.isSafeInteger(x) && x >= 0))
+        fail(`tensor '${name}' has data_offsets ${JSON.stringify(offsets)}, not [begin, end]`);
       const [begin, end] = offsets as [number, number];
       const needed = (shape as number[]).reduce((a, b) => a * b, 1) * ELEMENT_BYTES[kind!];
-      if (end - begin !== needed) fail(`tensor '${name}' of dtype ${String(entry.dtype)} and shape [${(shape as number[]).join(', ')}] needs ${needed} bytes, its data_offsets span ${end - begin}`);
+      if (end - begin !== needed)
+        fail(
+          `tensor '${name}' of dtype ${String(entry.dtype)} and shape [${(shape as number[]).join(', ')}] needs ${needed} bytes, its data_offsets span ${end - begin}`,
+        );
       const layout = { file, name, kind: kind!, shape: shape as number[], offset: dataStart + begin };
       requireBytes(layout, size);
       layouts.set(name, layout);
@@ -175,6 +168,9 @@ export function layoutBytes(layout: ArrayLayout): number {
 function requireBytes(layout: ArrayLayout, size: number): void {
   const end = layout.offset + layoutBytes(layout);
   if (end > size) {
-    throw new DatasetError(layout.file, `array '${layout.name}' of shape (${layout.shape.join(', ')}) needs bytes up to ${end} but the file has ${size} (truncated?)`);
+    throw new DatasetError(
+      layout.file,
+      `array '${layout.name}' of shape (${layout.shape.join(', ')}) needs bytes up to ${end} but the file has ${size} (truncated?)`,
+    );
   }
 }

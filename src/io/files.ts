@@ -46,10 +46,7 @@ export function findDataFile(folders: string[], names: string[], hint?: string):
     }
   }
   const wanted = names.join(' or ');
-  throw new DatasetError(
-    wanted,
-    `file not found; looked for ${tried.join(', ')}${hint ? `. ${hint}` : ''}`,
-  );
+  throw new DatasetError(wanted, `file not found; looked for ${tried.join(', ')}${hint ? `. ${hint}` : ''}`);
 }
 
 /** `name.gz` first (as published), then the unpacked `name`. */

@@ -55,10 +55,7 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedDims: number, 
   const valueCount = dims.reduce((a, b) => a * b, 1);
   const needed = headerBytes + valueCount;
   if (bytes.length < needed) {
-    throw new DatasetError(
-      file,
-      `truncated: header says ${describeDims(dims, what)} (${needed} bytes) but the file has ${bytes.length} bytes`,
-    );
+    throw new DatasetError(file, `truncated: header says ${describeDims(dims, what)} (${needed} bytes) but the file has ${bytes.length} bytes`);
   }
   if (bytes.length > needed) {
     throw new DatasetError(

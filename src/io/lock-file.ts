@@ -79,7 +79,9 @@ export function heldMessage(folder: string, file: string, holder: LockRecord): s
   const how = holder.purpose ? ` (${holder.purpose})` : '';
   const since = holder.acquiredAt ? ` since ${holder.acquiredAt}` : '';
   const remote =
-    processState(holder) === 'unknown' ? `; that host cannot be checked from here: if that process has ended, delete ${file}` : '; wait for it to end or stop it first';
+    processState(holder) === 'unknown'
+      ? `; that host cannot be checked from here: if that process has ended, delete ${file}`
+      : '; wait for it to end or stop it first';
   return `${folder} is in use by another ncollapse process${how}: ${describeProcess(holder)}${since}${remote}`;
 }
 
@@ -164,7 +166,10 @@ export class LockFile {
         removeStale(file, text);
       }
       const holder = readLock(file);
-      throw new LockHeldError(holder ? heldMessage(folder, file, holder) : `${folder}: cannot take the lock ${file} (other processes keep taking it)`, holder ?? me);
+      throw new LockHeldError(
+        holder ? heldMessage(folder, file, holder) : `${folder}: cannot take the lock ${file} (other processes keep taking it)`,
+        holder ?? me,
+      );
     } finally {
       try {
         unlinkSync(temporary);

@@ -44,29 +44,10 @@ const NUMERIC_STORAGE: Record<number, { name: string; bytes: number }> = {
   [MI_UINT64]: { name: 'miUINT64', bytes: 8 },
 };
 
-export type MatClassName =
-  | 'double'
-  | 'single'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'uint64';
+export type MatClassName = 'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64';
 
 export type MatData =
-  | Float64Array
-  | Float32Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
+  Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 
 /** mxCLASS codes (the low byte of the array flags) of the numeric classes. */
 const NUMERIC_CLASSES: Record<number, MatClassName> = {
@@ -136,7 +117,9 @@ export function parseMat(bytes: Uint8Array, file: string): MatFile {
   if (bytes.length < 128) {
     throw new DatasetError(file, `truncated: ${bytes.length} bytes, too short for the 128-byte MAT-file header`);
   }
-  const description = Buffer.from(bytes.subarray(0, 116)).toString('latin1').replace(/[\s\0]+$/, '');
+  const description = Buffer.from(bytes.subarray(0, 116))
+    .toString('latin1')
+    .replace(/[\s\0]+$/, '');
   const indicator = String.fromCharCode(bytes[126]!, bytes[127]!);
   if (indicator !== 'IM' && indicator !== 'MI') {
     const hdf5 = bytes.length >= 520 && Buffer.from(bytes.subarray(512, 520)).toString('latin1') === '\x89HDF\r\n\x1a\n';
@@ -170,10 +153,7 @@ export function matVariable(mat: MatFile, name: string): MatArray {
     throw new DatasetError(mat.file, `variable "${name}" is a ${skipped.what}, expected a real numeric array`);
   }
   const present = [...mat.variables.keys(), ...mat.skipped.map((entry) => entry.name)];
-  throw new DatasetError(
-    mat.file,
-    `no variable "${name}"; the file has ${present.length === 0 ? 'no variables' : present.map((n) => `"${n}"`).join(', ')}`,
-  );
+  throw new DatasetError(mat.file, `no variable "${name}"; the file has ${present.length === 0 ? 'no variables' : present.map((n) => `"${n}"`).join(', ')}`);
 }
 
 interface Tag {
@@ -200,10 +180,7 @@ function readTag(bytes: Uint8Array, view: DataView, offset: number, le: boolean,
   const byteCount = view.getUint32(offset + 4, le);
   const dataOffset = offset + 8;
   if (dataOffset + byteCount > bytes.length) {
-    throw new DatasetError(
-      file,
-      `truncated: ${where} at byte ${offset} says ${byteCount} bytes of data but only ${bytes.length - dataOffset} remain`,
-    );
+    throw new DatasetError(file, `truncated: ${where} at byte ${offset} says ${byteCount} bytes of data but only ${bytes.length - dataOffset} remain`);
   }
   // Compressed elements are not padded; every other element is padded to 8 bytes.
   const padded = first === MI_COMPRESSED ? byteCount : Math.ceil(byteCount / 8) * 8;
@@ -283,16 +260,26 @@ function readMatrix(bytes: Uint8Array, file: string, le: boolean, result: MatFil
 
 function allocate(className: MatClassName, count: number): MatData {
   switch (className) {
-    case 'double': return new Float64Array(count);
-    case 'single': return new Float32Array(count);
-    case 'int8': return new Int8Array(count);
-    case 'uint8': return new Uint8Array(count);
-    case 'int16': return new Int16Array(count);
-    case 'uint16': return new Uint16Array(count);
-    case 'int32': return new Int32Array(count);
-    case 'uint32': return new Uint32Array(count);
-    case 'int64': return new BigInt64Array(count);
-    case 'uint64': return new BigUint64Array(count);
+    case 'double':
+      return new Float64Array(count);
+    case 'single':
+      return new Float32Array(count);
+    case 'int8':
+      return new Int8Array(count);
+    case 'uint8':
+      return new Uint8Array(count);
+    case 'int16':
+      return new Int16Array(count);
+    case 'uint16':
+      return new Uint16Array(count);
+    case 'int32':
+      return new Int32Array(count);
+    case 'uint32':
+      return new Uint32Array(count);
+    case 'int64':
+      return new BigInt64Array(count);
+    case 'uint64':
+      return new BigUint64Array(count);
   }
 }
 
@@ -301,15 +288,7 @@ function allocate(className: MatClassName, count: number): MatData {
  * in a smaller type than its class (a double array of small integers as miUINT8), so storage and
  * class are converted here.
  */
-function decodeNumbers(
-  bytes: Uint8Array,
-  view: DataView,
-  offset: number,
-  storageType: number,
-  count: number,
-  className: MatClassName,
-  le: boolean,
-): MatData {
+function decodeNumbers(bytes: Uint8Array, view: DataView, offset: number, storageType: number, count: number, className: MatClassName, le: boolean): MatData {
   const out = allocate(className, count);
   const storageBytes = NUMERIC_STORAGE[storageType]!.bytes;
   const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -334,16 +313,27 @@ function decodeNumbers(
 
 function storedValueReader(view: DataView, storageType: number, le: boolean): (at: number) => number | bigint {
   switch (storageType) {
-    case MI_INT8: return (at) => view.getInt8(at);
-    case MI_UINT8: return (at) => view.getUint8(at);
-    case MI_INT16: return (at) => view.getInt16(at, le);
-    case MI_UINT16: return (at) => view.getUint16(at, le);
-    case MI_INT32: return (at) => view.getInt32(at, le);
-    case MI_UINT32: return (at) => view.getUint32(at, le);
-    case MI_SINGLE: return (at) => view.getFloat32(at, le);
-    case MI_DOUBLE: return (at) => view.getFloat64(at, le);
-    case MI_INT64: return (at) => view.getBigInt64(at, le);
-    case MI_UINT64: return (at) => view.getBigUint64(at, le);
-    default: throw new Error(`unreachable storage type ${storageType}`);
+    case MI_INT8:
+      return (at) => view.getInt8(at);
+    case MI_UINT8:
+      return (at) => view.getUint8(at);
+    case MI_INT16:
+      return (at) => view.getInt16(at, le);
+    case MI_UINT16:
+      return (at) => view.getUint16(at, le);
+    case MI_INT32:
+      return (at) => view.getInt32(at, le);
+    case MI_UINT32:
+      return (at) => view.getUint32(at, le);
+    case MI_SINGLE:
+      return (at) => view.getFloat32(at, le);
+    case MI_DOUBLE:
+      return (at) => view.getFloat64(at, le);
+    case MI_INT64:
+      return (at) => view.getBigInt64(at, le);
+    case MI_UINT64:
+      return (at) => view.getBigUint64(at, le);
+    default:
+      throw new Error(`unreachable storage type ${storageType}`);
   }
 }

@@ -17,7 +17,10 @@ export function npyImpliedSize(prefix: Uint8Array): number | undefined {
   const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!Number.isInteger(itemSize) || itemSize <= 0 || shape === undefined) return undefined;
   let count = 1;
-  for (const part of shape.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of shape
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const value = Number(part.replace(/L$/, ''));
     if (!/^\d+L?$/.test(part) || !Number.isSafeInteger(value)) return undefined;
     count *= value;

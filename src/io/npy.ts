@@ -10,30 +10,10 @@ import { float16ToFloat32 } from './half-precision.js';
  * by a newline, then the raw data. Only little-endian numeric dtypes are read; Fortran-ordered
  * arrays are transposed to C order so `data` is always row-major over `shape`.
  */
-export type NpyDtype =
-  | 'float32'
-  | 'float64'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'bool';
+export type NpyDtype = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool';
 
 export type NpyData =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array;
+  Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
 
 export interface NpyArray {
   dtype: NpyDtype;
@@ -151,7 +131,10 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
 function parseFloat16(bytes: Uint8Array, dataStart: number, header: NpyHeader, source: string): NpyArray {
   const count = header.shape.reduce((a, b) => a * b, 1);
   if (bytes.length - dataStart < count * 2) {
-    throw new DatasetError(source, `truncated: header says float16 of shape (${header.shape.join(', ')}) (${count * 2} bytes of data) but the file has ${bytes.length - dataStart}`);
+    throw new DatasetError(
+      source,
+      `truncated: header says float16 of shape (${header.shape.join(', ')}) (${count * 2} bytes of data) but the file has ${bytes.length - dataStart}`,
+    );
   }
   const bits = new Uint16Array(bytes.slice(dataStart, dataStart + count * 2).buffer, 0, count);
   let data: NpyData = new Float32Array(count);
@@ -204,17 +187,28 @@ export function parseNpyHeader(text: string, source: string): NpyHeader {
 
 function typedArrayOf(dtype: NpyDtype, buffer: ArrayBuffer, count: number): NpyData {
   switch (dtype) {
-    case 'float32': return new Float32Array(buffer, 0, count);
-    case 'float64': return new Float64Array(buffer, 0, count);
-    case 'int8': return new Int8Array(buffer, 0, count);
-    case 'int16': return new Int16Array(buffer, 0, count);
-    case 'int32': return new Int32Array(buffer, 0, count);
-    case 'int64': return new BigInt64Array(buffer, 0, count);
-    case 'uint8': return new Uint8Array(buffer, 0, count);
-    case 'uint16': return new Uint16Array(buffer, 0, count);
-    case 'uint32': return new Uint32Array(buffer, 0, count);
-    case 'uint64': return new BigUint64Array(buffer, 0, count);
-    case 'bool': return new Uint8Array(buffer, 0, count);
+    case 'float32':
+      return new Float32Array(buffer, 0, count);
+    case 'float64':
+      return new Float64Array(buffer, 0, count);
+    case 'int8':
+      return new Int8Array(buffer, 0, count);
+    case 'int16':
+      return new Int16Array(buffer, 0, count);
+    case 'int32':
+      return new Int32Array(buffer, 0, count);
+    case 'int64':
+      return new BigInt64Array(buffer, 0, count);
+    case 'uint8':
+      return new Uint8Array(buffer, 0, count);
+    case 'uint16':
+      return new Uint16Array(buffer, 0, count);
+    case 'uint32':
+      return new Uint32Array(buffer, 0, count);
+    case 'uint64':
+      return new BigUint64Array(buffer, 0, count);
+    case 'bool':
+      return new Uint8Array(buffer, 0, count);
   }
 }
 

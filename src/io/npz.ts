@@ -52,7 +52,9 @@ export function parseNpz(bytes: Uint8Array, file: string, options: NpzReadOption
 
 /** The names of the arrays in an .npz (from its zip directory; nothing is inflated). */
 export function npzArrayNames(path: string): string[] {
-  return listZipMembers(readDataFile(path), path).filter((m) => !m.name.endsWith('/')).map((m) => arrayName(m.name));
+  return listZipMembers(readDataFile(path), path)
+    .filter((m) => !m.name.endsWith('/'))
+    .map((m) => arrayName(m.name));
 }
 
 /** Reads one array of an .npz by name (without ".npy"). */

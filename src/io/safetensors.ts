@@ -107,7 +107,8 @@ export function saveSafetensors(tensors: Map<string, Tensor>, file: string, meta
     writeAll(fd, padded);
     for (const entry of entries) {
       const data = tensors.get(entry.name)!.data();
-      if (data.byteLength !== entry.end - entry.begin) throw new Error(`tensor '${entry.name}' gave ${data.byteLength} bytes, expected ${entry.end - entry.begin}`);
+      if (data.byteLength !== entry.end - entry.begin)
+        throw new Error(`tensor '${entry.name}' gave ${data.byteLength} bytes, expected ${entry.end - entry.begin}`);
       writeAll(fd, byteView(data));
     }
   });
@@ -204,7 +205,8 @@ function parseHeader(bytes: Buffer, file: string): { entries: Entry[]; metadata:
   let covered = 0;
   let previous: Entry | undefined;
   for (const entry of byBegin) {
-    if (entry.begin < covered) fail(`the data_offsets of '${entry.name}' [${entry.begin}, ${entry.end}] overlap those of '${previous!.name}' [${previous!.begin}, ${previous!.end}]`);
+    if (entry.begin < covered)
+      fail(`the data_offsets of '${entry.name}' [${entry.begin}, ${entry.end}] overlap those of '${previous!.name}' [${previous!.begin}, ${previous!.end}]`);
     if (entry.begin > covered) fail(`bytes ${covered} to ${entry.begin} of the data belong to no tensor`);
     covered = entry.end;
     previous = entry;

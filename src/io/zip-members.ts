@@ -60,7 +60,7 @@ export function listZipMembers(bytes: Uint8Array, file: string): ZipMember[] {
     if (end > bytes.length) fail(`central directory entry ${i} runs past the end of the file`);
     const name = Buffer.from(bytes.subarray(at + 46, at + 46 + nameLength)).toString('utf8');
     // The zip64 extra field holds, in this order, each of the three values that is 0xffffffff above.
-    for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength; ) {
+    for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength;) {
       const id = view.getUint16(x, true);
       const length = view.getUint16(x + 2, true);
       if (id === 0x0001) {

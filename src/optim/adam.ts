@@ -107,7 +107,12 @@ class AdamFamily implements Optimizer {
   private update(parameter: Tensor, grad: Tensor, group: AdamParamGroup): void {
     let state = this.state.get(parameter);
     if (state === undefined) {
-      state = { step: 0, stepTensor: keep(stepTensor(0)), expAvg: keep(parameter.detach().clone().zero_()), expAvgSq: keep(parameter.detach().clone().zero_()) };
+      state = {
+        step: 0,
+        stepTensor: keep(stepTensor(0)),
+        expAvg: keep(parameter.detach().clone().zero_()),
+        expAvgSq: keep(parameter.detach().clone().zero_()),
+      };
       if (group.amsgrad) state.maxExpAvgSq = keep(parameter.detach().clone().zero_());
       this.state.set(parameter, state);
     }
@@ -179,7 +184,9 @@ class AdamFamily implements Optimizer {
     }
     const groups = saved.paramGroups.map((group, i) => {
       const own = this.paramGroups[i]!;
-      const hyper = readHyperParameters(group as unknown as Partial<Record<string, unknown>>, (problem) => fail(`parameter group ${i}: ${problem} (is this state from another optimiser?)`));
+      const hyper = readHyperParameters(group as unknown as Partial<Record<string, unknown>>, (problem) =>
+        fail(`parameter group ${i}: ${problem} (is this state from another optimiser?)`),
+      );
       if (!Array.isArray(group.params) || group.params.length !== own.params.length) {
         fail(`parameter group ${i} has ${String(group.params?.length)} parameters in the state, ${own.params.length} in the optimiser`);
       }
@@ -217,7 +224,12 @@ class AdamFamily implements Optimizer {
     for (const [index, entries] of byIndex) {
       const parameter = parameters[index]!;
       const step = entries.get(STEP)!.item();
-      const state: ParameterState = { step, stepTensor: keep(stepTensor(step)), expAvg: copy(parameter, entries.get(EXP_AVG)!), expAvgSq: copy(parameter, entries.get(EXP_AVG_SQ)!) };
+      const state: ParameterState = {
+        step,
+        stepTensor: keep(stepTensor(step)),
+        expAvg: copy(parameter, entries.get(EXP_AVG)!),
+        expAvgSq: copy(parameter, entries.get(EXP_AVG_SQ)!),
+      };
       const max = entries.get(MAX_EXP_AVG_SQ);
       if (max !== undefined) state.maxExpAvgSq = copy(parameter, max);
       this.state.set(parameter, state);

@@ -51,7 +51,11 @@ export function commanderOptions(key: TrainOptionKey, defaultValue: unknown = op
 }
 
 /** Adds the table's options to a command: by default every setting (--out, --resume and --quiet are the command's own choice). */
-export function addTrainingOptions(command: Command, keys: readonly TrainOptionKey[] = [...settingKeys, 'quiet'], defaults: Partial<Record<TrainOptionKey, unknown>> = {}): Command {
+export function addTrainingOptions(
+  command: Command,
+  keys: readonly TrainOptionKey[] = [...settingKeys, 'quiet'],
+  defaults: Partial<Record<TrainOptionKey, unknown>> = {},
+): Command {
   for (const key of keys) {
     const defaultValue = key in defaults ? defaults[key] : optionSpec(key).default;
     for (const option of commanderOptions(key, defaultValue)) command.addOption(option);

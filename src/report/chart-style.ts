@@ -90,7 +90,9 @@ export function logTickValues(min: number, max: number, length: number, along: '
     candidates.push(values.filter(within));
   }
   const fits = (values: number[]) =>
-    values.every((v, i) => i === 0 || position(v) - position(values[i - 1]!) >= (labelExtent(tickText(v), along) + labelExtent(tickText(values[i - 1]!), along)) / 2);
+    values.every(
+      (v, i) => i === 0 || position(v) - position(values[i - 1]!) >= (labelExtent(tickText(v), along) + labelExtent(tickText(values[i - 1]!), along)) / 2,
+    );
   for (const values of candidates) if (values.length >= 2 && fits(values)) return values;
   // Less than one tick of the candidates fits (a short axis): the ends, when they have room.
   const ends = span === 0 ? [min] : [min, max];

@@ -1,5 +1,14 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, datasetColorEncoding, logTickValues, MIN_PANEL_WIDTH, niceLogTicks, PANEL_HEIGHT, PANEL_WIDTH, runColorEncoding } from './chart-style.js';
+import {
+  CHART_CONFIG,
+  datasetColorEncoding,
+  logTickValues,
+  MIN_PANEL_WIDTH,
+  niceLogTicks,
+  PANEL_HEIGHT,
+  PANEL_WIDTH,
+  runColorEncoding,
+} from './chart-style.js';
 import type { EpochFigure, EpochPanel } from './figure-catalog.js';
 import { metricValue, type RunData } from '../run/run-reader.js';
 
@@ -40,7 +49,16 @@ const EPOCH_AXIS = { title: 'epoch (log scale)', grid: true };
 function epochAxis(epochs: number[]) {
   const positive = epochs.filter((e) => e > 0);
   if (positive.length === 0) return EPOCH_AXIS;
-  return { ...EPOCH_AXIS, values: logTickValues(positive.reduce((a, b) => Math.min(a, b)), positive.reduce((a, b) => Math.max(a, b)), MIN_PANEL_WIDTH, 'x'), format: '~g' };
+  return {
+    ...EPOCH_AXIS,
+    values: logTickValues(
+      positive.reduce((a, b) => Math.min(a, b)),
+      positive.reduce((a, b) => Math.max(a, b)),
+      MIN_PANEL_WIDTH,
+      'x',
+    ),
+    format: '~g',
+  };
 }
 
 function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], shown: ReadonlySet<string>, style: RunStyle) {
@@ -51,8 +69,24 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
   const drawn = panel.logY ? points.filter((p) => p.value > 0) : points;
   const color = style === 'run' ? runColorEncoding(runs, shown, true) : datasetColorEncoding(runs);
   const xAxis = epochAxis([...drawn.map((p) => p.epoch), ...tptRules.map((r) => r.tpt_epoch!)]);
-  const yTicks = panel.logY ? niceLogTicks(drawn.map((p) => p.value), PANEL_HEIGHT) : undefined;
-  const byModel = style === 'run' ? {} : { strokeDash: { field: 'model', type: 'nominal' as const, title: 'network', legend: { orient: 'bottom' as const, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } }, detail: { field: 'run', type: 'nominal' as const } };
+  const yTicks = panel.logY
+    ? niceLogTicks(
+        drawn.map((p) => p.value),
+        PANEL_HEIGHT,
+      )
+    : undefined;
+  const byModel =
+    style === 'run'
+      ? {}
+      : {
+          strokeDash: {
+            field: 'model',
+            type: 'nominal' as const,
+            title: 'network',
+            legend: { orient: 'bottom' as const, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 },
+          },
+          detail: { field: 'run', type: 'nominal' as const },
+        };
   return {
     title: { text: panel.title, subtitle: panel.key, fontSize: 13 },
     width: PANEL_WIDTH,
@@ -67,7 +101,11 @@ function panelSpec(panel: EpochPanel, runs: RunData[], points: EpochPoint[], sho
             field: 'value',
             type: 'quantitative' as const,
             scale: panel.logY ? { type: 'log' as const } : { type: 'linear' as const, zero: true },
-            axis: { title: panel.key + (panel.logY ? ' (log)' : ''), format: panel.logY ? '~g' : '~r', ...(yTicks && yTicks.length > 0 ? { values: yTicks } : {}) },
+            axis: {
+              title: panel.key + (panel.logY ? ' (log)' : ''),
+              format: panel.logY ? '~g' : '~r',
+              ...(yTicks && yTicks.length > 0 ? { values: yTicks } : {}),
+            },
           },
           color,
           ...byModel,

@@ -81,7 +81,8 @@ export function geometryFigures(run: RunData, options: FigureOptions = {}, idSuf
     {
       id: `geometry-pca2d${idSuffix}`,
       title: `PCA of class means and classifiers (2-D), epoch ${line.epoch}${at}`,
-      caption: 'Centred class means and classifier rows, each scaled by its Frobenius norm, on the top two principal directions of the means. Self-duality puts each triangle on its circle.',
+      caption:
+        'Centred class means and classifier rows, each scaled by its Frobenius norm, on the top two principal directions of the means. Self-duality puts each triangle on its circle.',
       section: 'geometry',
       spec: pca2dSpec(run, line),
     },

@@ -119,7 +119,13 @@ function scatterLayers(run: RunData, points: GeometryPoint[], extent: number, xT
         strokeDash: {
           field: 'kind',
           type: 'nominal' as const,
-          scale: { domain: ['class mean', 'classifier row'], range: [[1, 0], [4, 3]] },
+          scale: {
+            domain: ['class mean', 'classifier row'],
+            range: [
+              [1, 0],
+              [4, 3],
+            ],
+          },
           // Same field as the shape legend: vega-lite merges the two into one legend.
           legend: KIND_LEGEND,
         },
@@ -138,9 +144,7 @@ function scatterLayers(run: RunData, points: GeometryPoint[], extent: number, xT
           scale: { domain: ['class mean', 'classifier row'], range: ['circle', 'triangle-up'] },
           legend: KIND_LEGEND,
         },
-        size: sizeByDepth
-          ? { field: 'depth', type: 'quantitative' as const, scale: { range: [40, 140] }, legend: null }
-          : { value: 70 },
+        size: sizeByDepth ? { field: 'depth', type: 'quantitative' as const, scale: { range: [40, 140] }, legend: null } : { value: 70 },
         tooltip: [
           { field: 'class', type: 'nominal' as const },
           { field: 'kind', type: 'nominal' as const },
@@ -177,10 +181,16 @@ export function cosineHistogramSpec(run: RunData, line: GeometryLine): TopLevelS
   const summary = line.cos_summary;
   const bars = (name: string, counts: number[] | undefined, edges: number[] | undefined) =>
     (counts ?? []).map((count, k) => ({ kind: name, from: edges![k]!, to: edges![k + 1]!, count }));
-  const values = [...bars('centred class means', summary?.means.counts, summary?.means.edges), ...bars('classifier rows', summary?.classifier?.counts, summary?.classifier?.edges)];
+  const values = [
+    ...bars('centred class means', summary?.means.counts, summary?.means.edges),
+    ...bars('classifier rows', summary?.classifier?.counts, summary?.classifier?.edges),
+  ];
   return {
     $schema: SCHEMA,
-    title: { text: `Pairwise cosines at epoch ${line.epoch} (${C} classes: histogram instead of a heat map)`, subtitle: `${run.label}; the simplex ETF has every cosine at -1/(C-1) = ${(-1 / Math.max(1, C - 1)).toExponential(2)}` },
+    title: {
+      text: `Pairwise cosines at epoch ${line.epoch} (${C} classes: histogram instead of a heat map)`,
+      subtitle: `${run.label}; the simplex ETF has every cosine at -1/(C-1) = ${(-1 / Math.max(1, C - 1)).toExponential(2)}`,
+    },
     data: { values },
     facet: { column: { field: 'kind', type: 'nominal' as const, title: null } },
     spec: {
@@ -193,7 +203,10 @@ export function cosineHistogramSpec(run: RunData, line: GeometryLine): TopLevelS
             x: { field: 'from', type: 'quantitative' as const, bin: { binned: true }, title: 'cosine', scale: { domain: [-1, 1] } },
             x2: { field: 'to' },
             y: { field: 'count', type: 'quantitative' as const, title: 'pairs' },
-            tooltip: [{ field: 'from', type: 'quantitative' as const, format: '.2f' }, { field: 'count', type: 'quantitative' as const }],
+            tooltip: [
+              { field: 'from', type: 'quantitative' as const, format: '.2f' },
+              { field: 'count', type: 'quantitative' as const },
+            ],
           },
         },
         { mark: { type: 'rule' as const, color: '#c00' }, encoding: { x: { datum: -1 / Math.max(1, C - 1) } } },
@@ -213,7 +226,10 @@ export function interferenceSpec(run: RunData, line: GeometryLine): TopLevelSpec
   }));
   return {
     $schema: SCHEMA,
-    title: { text: `Classes with the largest interference, epoch ${line.epoch}`, subtitle: `${run.label}; ${labels.length} classes: the highest cosine between centred means, instead of the PCA view` },
+    title: {
+      text: `Classes with the largest interference, epoch ${line.epoch}`,
+      subtitle: `${run.label}; ${labels.length} classes: the highest cosine between centred means, instead of the PCA view`,
+    },
     data: { values: rows },
     width: SCATTER_SIZE,
     height: { step: 18 },
@@ -221,7 +237,11 @@ export function interferenceSpec(run: RunData, line: GeometryLine): TopLevelSpec
     encoding: {
       y: { field: 'class', type: 'nominal' as const, sort: '-x', title: 'class' },
       x: { field: 'cos', type: 'quantitative' as const, title: 'cosine to its nearest class', scale: { domain: [-1, 1] } },
-      tooltip: [{ field: 'class', type: 'nominal' as const }, { field: 'partner', type: 'nominal' as const }, { field: 'cos', type: 'quantitative' as const, format: '.4f' }],
+      tooltip: [
+        { field: 'class', type: 'nominal' as const },
+        { field: 'partner', type: 'nominal' as const },
+        { field: 'cos', type: 'quantitative' as const, format: '.4f' },
+      ],
     },
     config: CHART_CONFIG,
   } as TopLevelSpec;

@@ -31,7 +31,11 @@ export function classLabels(run: RunData): string[] {
 /** Mean and std of the off-diagonal cosines: for the caption beside the ideal -1/(C-1). */
 export function offDiagonalStats(matrix: number[][]): { mean: number; std: number } {
   const values: number[] = [];
-  matrix.forEach((row, i) => row.forEach((value, j) => { if (i < j) values.push(value); }));
+  matrix.forEach((row, i) =>
+    row.forEach((value, j) => {
+      if (i < j) values.push(value);
+    }),
+  );
   if (values.length === 0) return { mean: 0, std: 0 };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const variance = values.length > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) : 0;

@@ -38,7 +38,19 @@ export function layerFigureSpec(runs: RunData[]): TopLevelSpec | null {
       mark: { type: 'line' as const, strokeWidth: 1.6 },
       encoding: {
         x: { field: 'depth', type: 'quantitative' as const, axis: { title: 'depth (block)', tickMinStep: 1, format: 'd' } },
-        y: { field: 'nc1', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { title: 'nc1 (log)', format: '~g', values: niceLogTicks(points.map((p) => p.nc1), PANEL_HEIGHT) } },
+        y: {
+          field: 'nc1',
+          type: 'quantitative' as const,
+          scale: { type: 'log' as const },
+          axis: {
+            title: 'nc1 (log)',
+            format: '~g',
+            values: niceLogTicks(
+              points.map((p) => p.nc1),
+              PANEL_HEIGHT,
+            ),
+          },
+        },
         color: {
           field: 'epoch',
           type: 'quantitative' as const,

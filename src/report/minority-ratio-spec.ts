@@ -30,7 +30,10 @@ export function ratioPoints(runs: RunData[], minorityKey: string, majorityKey: s
     const ratio = imbalanceRatio(run.config);
     const last = run.metrics[run.metrics.length - 1];
     if (ratio === undefined || last === undefined) continue;
-    for (const [group, key] of [['minority', minorityKey], ['majority', majorityKey]] as const) {
+    for (const [group, key] of [
+      ['minority', minorityKey],
+      ['majority', majorityKey],
+    ] as const) {
       const value = metricValue(last, key);
       if (value !== undefined) points.push({ run: run.label, ratio, group, value });
     }
@@ -47,7 +50,12 @@ export function ratioPoints(runs: RunData[], minorityKey: string, majorityKey: s
 export function minorityRatioSpec(runs: RunData[]): TopLevelSpec | undefined {
   const ratios = new Set(runs.map((run) => imbalanceRatio(run.config)).filter((r) => r !== undefined));
   if (ratios.size < 2) return undefined;
-  const color = { field: 'group', type: 'nominal' as const, scale: { domain: ['minority', 'majority'], range: [RUN_PALETTE[2]!, RUN_PALETTE[0]!] }, legend: { title: 'classes', orient: 'bottom' as const } };
+  const color = {
+    field: 'group',
+    type: 'nominal' as const,
+    scale: { domain: ['minority', 'majority'], range: [RUN_PALETTE[2]!, RUN_PALETTE[0]!] },
+    legend: { title: 'classes', orient: 'bottom' as const },
+  };
   const x = { field: 'ratio', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { title: 'imbalance ratio R (log scale)', grid: true } };
   const panels = PANELS.map((panel) => ({ panel, points: ratioPoints(runs, panel.minority, panel.majority) })).filter(({ points }) => points.length > 0);
   if (panels.length === 0) return undefined;
@@ -62,7 +70,11 @@ export function minorityRatioSpec(runs: RunData[]): TopLevelSpec | undefined {
       layer: [
         {
           mark: { type: 'line' as const, strokeWidth: 1.8 },
-          encoding: { x, y: { aggregate: 'mean' as const, field: 'value', type: 'quantitative' as const, title: 'mean pairwise cosine', scale: { domain: [-0.5, 1] } }, color },
+          encoding: {
+            x,
+            y: { aggregate: 'mean' as const, field: 'value', type: 'quantitative' as const, title: 'mean pairwise cosine', scale: { domain: [-0.5, 1] } },
+            color,
+          },
         },
         {
           mark: { type: 'point' as const, filled: true, size: 40 },

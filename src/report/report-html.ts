@@ -94,7 +94,12 @@ ${rows.join('\n')}
 }
 
 export function table1Html(rows: Table1Row[]): string {
-  const body = rows.map((row) => `<tr>${table1Cells(row).map((cell, i) => `<td${i >= 2 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`);
+  const body = rows.map(
+    (row) =>
+      `<tr>${table1Cells(row)
+        .map((cell, i) => `<td${i >= 2 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`)
+        .join('')}</tr>`,
+  );
   return `<table class="table1">
 <tr>${TABLE1_HEADERS.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>
 ${body.join('\n')}

@@ -56,7 +56,8 @@ export function deepFool(logits: Logits, inputs: Tensor, options: DeepFoolOption
   const { clean, candidates } = torch.tidy(() => {
     const flat = torch.keep(inputs.detach().reshape([count, dim]).clone());
     const z = torch.noGrad(() => logits(inputs.detach()));
-    if (z.ndim !== 2 || z.size(0) !== count) throw new Error(`deepFool: the classifier returned shape [${z.shape.join(', ')}] for ${count} inputs; expected [${count}, classes]`);
+    if (z.ndim !== 2 || z.size(0) !== count)
+      throw new Error(`deepFool: the classifier returned shape [${z.shape.join(', ')}] for ${count} inputs; expected [${count}, classes]`);
     const q = Math.min(options.candidates ?? DEEPFOOL_DEFAULTS.candidates, z.size(1));
     if (q < 2) throw new RangeError('deepFool: at least two candidate classes are needed');
     return { clean: flat, candidates: torch.keep(z.topk(q, 1).indices) };
@@ -73,7 +74,11 @@ export function deepFool(logits: Logits, inputs: Tensor, options: DeepFoolOption
       const outcome = torch.tidy(() => {
         const index = torch.tensor(active, { dtype: 'int64', device });
         const n = active.length;
-        const x = clean.indexSelect(0, index).add(total.indexSelect(0, index).mul(1 + overshoot)).detach().requiresGrad_(true);
+        const x = clean
+          .indexSelect(0, index)
+          .add(total.indexSelect(0, index).mul(1 + overshoot))
+          .detach()
+          .requiresGrad_(true);
         const z = torch.enableGrad(() => logits(x.reshape([n, ...sampleShape])));
         const decided = z.detach().argmax(1).toArray();
         const classes = candidates.indexSelect(0, index);
@@ -84,7 +89,10 @@ export function deepFool(logits: Logits, inputs: Tensor, options: DeepFoolOption
         const q = classes.size(1);
         const gradients: Tensor[] = [];
         for (let k = 0; k < q; k++) {
-          chosen.select(1, k).sum().backward(undefined, k < q - 1);
+          chosen
+            .select(1, k)
+            .sum()
+            .backward(undefined, k < q - 1);
           gradients.push(x.grad!);
           x.grad = undefined;
         }
@@ -101,7 +109,12 @@ export function deepFool(logits: Logits, inputs: Tensor, options: DeepFoolOption
         const stuck = nearestDistance.isfinite().logicalNot().squeeze(1).toArray().map(Boolean);
         const length = nearestDistance.add(STEP_SLACK).div(wNorm.gather(1, nearest)); // n x 1
         const direction = w.gather(1, nearest.unsqueeze(2).expand([n, 1, dim])).squeeze(1);
-        const still = torch.tensor(done.map((d, i) => d || stuck[i]!), { dtype: 'bool', device }).unsqueeze(1);
+        const still = torch
+          .tensor(
+            done.map((d, i) => d || stuck[i]!),
+            { dtype: 'bool', device },
+          )
+          .unsqueeze(1);
         const stepTensor = total.indexAdd(0, index, torch.where(still, 0, direction.mul(length)));
         return { decided, done, stuck, stepTensor };
       });

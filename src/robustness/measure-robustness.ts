@@ -79,7 +79,10 @@ export function robustnessMetrics(
     const metrics: Record<string, number> = {};
     let attacked = 0;
     let failed = 0;
-    for (const [name, split] of [['train', splits.train], ['test', splits.test]] as const) {
+    for (const [name, split] of [
+      ['train', splits.train],
+      ['test', splits.test],
+    ] as const) {
       if (!split) continue;
       const result = splitRobustness(model, split, robustnessSubset(split.count, samples, seed), options);
       if (Number.isFinite(result.meanRatio)) metrics[`deepfool_${name}`] = result.meanRatio;

@@ -8,6 +8,9 @@ import { createRandom, shuffleInPlace } from '../data/random.js';
  */
 export function robustnessSubset(count: number, k: number, seed: number): number[] {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`robustness subset: k must be a positive integer, got ${k}`);
-  const order = shuffleInPlace(Array.from({ length: count }, (_, i) => i), createRandom(seed ^ 0x0dee_f001));
+  const order = shuffleInPlace(
+    Array.from({ length: count }, (_, i) => i),
+    createRandom(seed ^ 0x0dee_f001),
+  );
   return order.slice(0, Math.min(k, count)).sort((a, b) => a - b);
 }

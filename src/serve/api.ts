@@ -25,7 +25,7 @@ export async function figuresResponse(cache: RunCache, names: string[]) {
     latest: runs.map((run, i) => {
       const last = lastLines[i];
       const values: Record<string, number | null> = {};
-      for (const key of keys) values[key] = last ? metricValue(last, key) ?? null : null;
+      for (const key of keys) values[key] = last ? (metricValue(last, key) ?? null) : null;
       return { name: run.name, label: run.label, epoch: last?.epoch ?? null, tptEpoch: run.tptEpoch, values };
     }),
   };

@@ -47,7 +47,10 @@ export class RunCache {
   private readonly source: RunSource;
   private readonly reader: RunReader;
 
-  constructor(readonly runsDir: string, options: { source?: RunSource; reader?: RunReader } = {}) {
+  constructor(
+    readonly runsDir: string,
+    options: { source?: RunSource; reader?: RunReader } = {},
+  ) {
     this.source = options.source ?? listingSource(runsDir);
     this.reader = options.reader ?? ((dir, readOptions) => readRun(dir, readOptions));
   }

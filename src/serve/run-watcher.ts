@@ -51,7 +51,10 @@ export class RunWatcher extends EventEmitter {
   private busy: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(readonly runsDir: string, options: RunWatcherOptions = {}) {
+  constructor(
+    readonly runsDir: string,
+    options: RunWatcherOptions = {},
+  ) {
     super();
     this.pollMs = options.pollMs ?? 750;
     this.useFsWatch = options.fsWatch ?? true;
@@ -102,9 +105,11 @@ export class RunWatcher extends EventEmitter {
 
   /** Checks run one after another, so that two never compare against the same old signature. */
   private serial(task: () => Promise<void>): Promise<void> {
-    this.busy = this.busy.then(() => (this.closed ? undefined : task())).catch((error) => {
-      this.emit('warning', error);
-    });
+    this.busy = this.busy
+      .then(() => (this.closed ? undefined : task()))
+      .catch((error) => {
+        this.emit('warning', error);
+      });
     return this.busy;
   }
 
@@ -127,10 +132,13 @@ export class RunWatcher extends EventEmitter {
 
   private scheduleRescan(): void {
     if (this.rescanTimer || this.closed) return;
-    this.rescanTimer = setTimeout(() => {
-      this.rescanTimer = null;
-      void this.serial(() => this.rescan());
-    }, RunWatcher.wait(this.lastRescan, 50));
+    this.rescanTimer = setTimeout(
+      () => {
+        this.rescanTimer = null;
+        void this.serial(() => this.rescan());
+      },
+      RunWatcher.wait(this.lastRescan, 50),
+    );
   }
 
   private scheduleCheck(name: string): void {

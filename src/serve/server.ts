@@ -184,7 +184,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
     });
-    createReadStream(found.path).on('error', () => res.destroy()).pipe(res);
+    createReadStream(found.path)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   const server = createServer((req, res) => {

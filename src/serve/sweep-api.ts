@@ -28,7 +28,8 @@ export function parseSweepQuery(params: URLSearchParams): { ok: true; query: Swe
     const text = params.get(name);
     if (text === null || text === '') return fallback;
     const value = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value > max) return `${name}: expected a whole number from 0 to ${max}, got '${text.slice(0, 40)}'`;
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value > max)
+      return `${name}: expected a whole number from 0 to ${max}, got '${text.slice(0, 40)}'`;
     return value;
   };
   const offset = whole('offset', 0, Number.MAX_SAFE_INTEGER);
@@ -36,7 +37,8 @@ export function parseSweepQuery(params: URLSearchParams): { ok: true; query: Swe
   const limit = whole('limit', SWEEP_PAGE_ROWS, SWEEP_PAGE_MAX_ROWS);
   if (typeof limit === 'string') return { ok: false, error: limit };
   const state = params.get('state') || null;
-  if (state !== null && !STATES.includes(state as SweepRunState)) return { ok: false, error: `state: expected one of ${STATES.join(', ')}, got '${state.slice(0, 40)}'` };
+  if (state !== null && !STATES.includes(state as SweepRunState))
+    return { ok: false, error: `state: expected one of ${STATES.join(', ')}, got '${state.slice(0, 40)}'` };
   return { ok: true, query: { offset, limit, state: state as SweepRunState | null } };
 }
 
@@ -115,7 +117,10 @@ export class SweepIndex {
   private readonly progress = new Map<string, { signature: RunSignature; progress: RunProgress }>();
   private stateEntry: StateEntry | null = null;
 
-  constructor(runsDir: string, private readonly index: RunIndex) {
+  constructor(
+    runsDir: string,
+    private readonly index: RunIndex,
+  ) {
     this.sweep = new SweepDirectory(runsDir);
   }
 
@@ -260,7 +265,12 @@ export class SweepIndex {
       warning: state.warning,
       total: state.runs.length,
       counts,
-      cells: state.cells.map((cell) => ({ cell: `${cell.dataset} / ${cell.model} / ${cell.loss}`, selected: cell.selected?.id ?? null, lr: cell.selected?.lr ?? null, note: cell.note })),
+      cells: state.cells.map((cell) => ({
+        cell: `${cell.dataset} / ${cell.model} / ${cell.loss}`,
+        selected: cell.selected?.id ?? null,
+        lr: cell.selected?.lr ?? null,
+        note: cell.note,
+      })),
       selected: state.runs.filter((run) => selected.has(run.row.id)).map(rowJson),
       page: {
         offset: query.offset,

@@ -29,10 +29,16 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const value = z.union([scalar, z.array(z.number())]);
 const LOGSPACE = /^\s*logspace\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\s*$/;
 
-const axisSchema = z.union([z.array(value).min(1, 'an axis needs at least one value'), z.string().regex(LOGSPACE, "expected a list of values or 'logspace(a, b, n)'")]);
+const axisSchema = z.union([
+  z.array(value).min(1, 'an axis needs at least one value'),
+  z.string().regex(LOGSPACE, "expected a list of values or 'logspace(a, b, n)'"),
+]);
 
 export const GridFileSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')
+    .optional(),
   description: z.string().optional(),
   fixed: z.record(z.string(), value).default({}),
   axes: z.record(z.string(), axisSchema).refine((axes) => Object.keys(axes).length > 0, 'a grid needs at least one axis'),
@@ -60,7 +66,8 @@ function expandAxis(file: string, key: string, axis: string | GridValue[]): Grid
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isInteger(count) || count < 1) {
     throw new GridFileError(file, `axes.${key}: logspace(a, b, n) needs numbers a and b and a whole number n >= 1, got '${axis}'`);
   }
-  if (count > MAX_LOGSPACE_COUNT) throw new GridFileError(file, `axes.${key}: logspace(a, b, n) with n = ${count}; at most ${MAX_LOGSPACE_COUNT} values per axis`);
+  if (count > MAX_LOGSPACE_COUNT)
+    throw new GridFileError(file, `axes.${key}: logspace(a, b, n) with n = ${count}; at most ${MAX_LOGSPACE_COUNT} values per axis`);
   return logspace(start, stop, count);
 }
 
@@ -88,7 +95,10 @@ export function parseGrid(text: string, file: string): Grid {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.') || '(top level)';
-    const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}; expected name, description, fixed, axes` : issue.message;
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}; expected name, description, fixed, axes`
+        : issue.message;
     throw new GridFileError(file, `${key}: ${message}`);
   }
   const fixed: Record<string, GridValue> = {};
@@ -107,13 +117,17 @@ export function parseGrid(text: string, file: string): Grid {
     const values = expandAxis(file, key, axis);
     const seen = new Set<string>();
     for (const value of values) {
-      if (seen.has(JSON.stringify(value))) throw new GridFileError(file, `axes.${key}: ${JSON.stringify(value)} is given twice (every row must be a different run)`);
+      if (seen.has(JSON.stringify(value)))
+        throw new GridFileError(file, `axes.${key}: ${JSON.stringify(value)} is given twice (every row must be a different run)`);
       seen.add(JSON.stringify(value));
     }
     values.forEach((value, i) => checkValue(file, `axes.${key}[${i}]`, name, value));
     axes.push({ name, values });
   }
-  const baseName = file.split('/').pop()!.replace(/\.ya?ml$/i, '');
+  const baseName = file
+    .split('/')
+    .pop()!
+    .replace(/\.ya?ml$/i, '');
   return { file, name: parsed.data.name ?? baseName, description: parsed.data.description ?? null, fixed, axes };
 }
 
@@ -141,7 +155,10 @@ export function checkGridSize(grid: Grid, maxRuns: number): void {
   const size = gridSize(grid);
   if (size > maxRuns) {
     const axes = grid.axes.map((axis) => `${axis.name}: ${axis.values.length}`).join(' x ');
-    throw new GridFileError(grid.file, `the grid has ${size} runs (${axes}), more than the ${maxRuns} allowed; pass --max-runs ${size} to 'sweep plan' if you mean it`);
+    throw new GridFileError(
+      grid.file,
+      `the grid has ${size} runs (${axes}), more than the ${maxRuns} allowed; pass --max-runs ${size} to 'sweep plan' if you mean it`,
+    );
   }
 }
 

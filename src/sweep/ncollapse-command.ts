@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
  * one place that knows where the executable is: bin/ncollapse of this package, two folders up from
  * src/sweep/ and three from the compiled dist/src/sweep/.
  */
-export const NCOLLAPSE_BIN = ['../../bin/ncollapse', '../../../bin/ncollapse']
-  .map((path) => fileURLToPath(new URL(path, import.meta.url)))
-  .find((path) => existsSync(path)) ?? fileURLToPath(new URL('../../../bin/ncollapse', import.meta.url));
+export const NCOLLAPSE_BIN =
+  ['../../bin/ncollapse', '../../../bin/ncollapse'].map((path) => fileURLToPath(new URL(path, import.meta.url))).find((path) => existsSync(path)) ??
+  fileURLToPath(new URL('../../../bin/ncollapse', import.meta.url));
 
 /** The program and arguments that run `ncollapse ARGS`. */
 export function ncollapseCommand(args: string[]): { command: string; args: string[] } {

@@ -75,7 +75,10 @@ export function planSweep(gridFile: string, outDir: string, maxRuns = DEFAULT_MA
   if (existsSync(sweep.root)) {
     const entries = readdirSync(sweep.root);
     if (entries.length > 0) {
-      throw new SweepDirectoryError(sweep.root, `is not empty and is not a sweep (no sweep.json; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); choose a new or empty directory`);
+      throw new SweepDirectoryError(
+        sweep.root,
+        `is not empty and is not a sweep (no sweep.json; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); choose a new or empty directory`,
+      );
     }
   }
   // makeDirectory, not mkdirSync: Node's recursive mkdir never returns under /proc (--out /proc/self/x).

@@ -44,7 +44,17 @@ export function selectRuns(
     const key = cellKey(row.config);
     let cell = cells.get(key);
     if (!cell) {
-      cell = { dataset: String(row.config.dataset), model: String(row.config.model), loss: String(row.config.loss), selected: null, note: null, finished: 0, diverged: 0, unfinished: 0, candidates: [] };
+      cell = {
+        dataset: String(row.config.dataset),
+        model: String(row.config.model),
+        loss: String(row.config.loss),
+        selected: null,
+        note: null,
+        finished: 0,
+        diverged: 0,
+        unfinished: 0,
+        candidates: [],
+      };
       cells.set(key, cell);
     }
     const progress = progressOf(row);

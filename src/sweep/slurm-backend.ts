@@ -56,7 +56,7 @@ async function slurmCommand(command: string, args: string[]): Promise<string> {
 /** "0-3", "0,2,5-7": the compact form of --array for sorted indices. */
 export function arraySpec(indices: number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < indices.length; ) {
+  for (let i = 0; i < indices.length;) {
     let j = i;
     while (j + 1 < indices.length && indices[j + 1] === indices[j]! + 1) j++;
     parts.push(i === j ? String(indices[i]) : `${indices[i]}-${indices[j]}`);
@@ -129,7 +129,12 @@ export async function queuedTasks(jobId: string): Promise<Map<number, { state: S
   for (const line of out.split('\n')) {
     const [index, slurmState] = line.trim().split('|');
     if (!index || !slurmState || !/^\d+$/.test(index)) continue;
-    const state: SlurmTaskState = slurmState === 'PENDING' || slurmState === 'REQUEUED' ? 'pending' : ['RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED'].includes(slurmState) ? 'running' : 'other';
+    const state: SlurmTaskState =
+      slurmState === 'PENDING' || slurmState === 'REQUEUED'
+        ? 'pending'
+        : ['RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED'].includes(slurmState)
+          ? 'running'
+          : 'other';
     tasks.set(Number(index), { state, slurmState });
   }
   return tasks;
@@ -140,7 +145,9 @@ export async function submitSlurm(sweep: SweepDirectory, options: SlurmSubmitOpt
   const rows = sweep.readRows();
   const previous = readSlurmJob(sweep);
   if (previous && (await queuedTasks(previous.jobId)).size > 0) {
-    throw new SweepUsageError(`${sweep.root}: job ${previous.jobId} of this sweep is still queued or running; wait for it or cancel it with 'ncollapse sweep cancel ${sweep.root}'`);
+    throw new SweepUsageError(
+      `${sweep.root}: job ${previous.jobId} of this sweep is still queued or running; wait for it or cancel it with 'ncollapse sweep cancel ${sweep.root}'`,
+    );
   }
   const indices = rows.filter((row) => !isDone(readRunProgress(sweep.runDir(row)))).map((row) => row.index);
   if (indices.length === 0) return null;

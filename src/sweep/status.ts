@@ -40,7 +40,14 @@ function runState(progress: RunProgress, queue: { state: string; slurmState: str
   if (queue?.state === 'pending') return 'queued';
   if (progress.state === 'running') {
     // status.json says running but nothing runs it any more: a killed process.
-    const stale = isStale({ state: 'running', epoch: progress.epoch, epochs: progress.epochs ?? 0, tptEpoch: null, message: null, updatedAt: progress.updatedAt ?? '' });
+    const stale = isStale({
+      state: 'running',
+      epoch: progress.epoch,
+      epochs: progress.epochs ?? 0,
+      tptEpoch: null,
+      message: null,
+      updatedAt: progress.updatedAt ?? '',
+    });
     return backendActive && !stale ? 'running' : 'interrupted';
   }
   if (progress.state === 'interrupted') return 'interrupted';
@@ -48,10 +55,7 @@ function runState(progress: RunProgress, queue: { state: string; slurmState: str
 }
 
 /** `known` lets a caller that keeps the rows and the runs' progress (the dashboard) spare the reads. */
-export async function sweepStatus(
-  sweep: SweepDirectory,
-  known: { rows?: SweepRow[]; progressOf?: (row: SweepRow) => RunProgress } = {},
-): Promise<SweepStatus> {
+export async function sweepStatus(sweep: SweepDirectory, known: { rows?: SweepRow[]; progressOf?: (row: SweepRow) => RunProgress } = {}): Promise<SweepStatus> {
   const rows = known.rows ?? sweep.readRows();
   const progressOf = known.progressOf ?? ((row: SweepRow) => readRunProgress(sweep.runDir(row)));
   const slurmJob = readSlurmJob(sweep);
@@ -96,10 +100,18 @@ export function statusTable(status: SweepStatus): string {
     run.testError === null ? '-' : run.testError.toFixed(4),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= header.length - 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= header.length - 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const counts = new Map<string, number>();
   for (const run of status.runs) counts.set(run.state, (counts.get(run.state) ?? 0) + 1);
-  const backend = status.slurmJob ? `slurm job ${status.slurmJob.jobId}` : status.localPool !== null ? `local pool (pid ${status.localPool})` : 'no backend running';
+  const backend = status.slurmJob
+    ? `slurm job ${status.slurmJob.jobId}`
+    : status.localPool !== null
+      ? `local pool (pid ${status.localPool})`
+      : 'no backend running';
   return [
     line(header),
     ...body.map(line),

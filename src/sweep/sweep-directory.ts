@@ -119,7 +119,8 @@ export class SweepDirectory {
           const issue = parsed.error.issues[0]!;
           throw new SweepDirectoryError(this.rowsFile, `line ${number}: field '${issue.path.join('.')}': ${issue.message}`);
         }
-        if (parsed.data.index !== number - 1) throw new SweepDirectoryError(this.rowsFile, `line ${number}: index ${parsed.data.index}, expected ${number - 1}`);
+        if (parsed.data.index !== number - 1)
+          throw new SweepDirectoryError(this.rowsFile, `line ${number}: index ${parsed.data.index}, expected ${number - 1}`);
         return parsed.data;
       });
     if (rows.length !== info.runs) throw new SweepDirectoryError(this.rowsFile, `${rows.length} rows, but sweep.json says ${info.runs}`);
@@ -127,13 +128,22 @@ export class SweepDirectory {
     for (const row of rows) {
       const line = row.index + 1;
       // The id names the run (and its folder, DIR/ID): it must be the hash of the row's settings.
-      if (configId(row.config) !== row.id) throw new SweepDirectoryError(this.rowsFile, `line ${line}: id ${row.id} is not the hash of the row's config (${configId(row.config)}); the row was changed after 'sweep plan'`);
+      if (configId(row.config) !== row.id)
+        throw new SweepDirectoryError(
+          this.rowsFile,
+          `line ${line}: id ${row.id} is not the hash of the row's config (${configId(row.config)}); the row was changed after 'sweep plan'`,
+        );
       const first = seen.get(row.id);
-      if (first !== undefined) throw new SweepDirectoryError(this.rowsFile, `line ${line}: id ${row.id} repeats line ${first + 1}; two rows cannot share a run directory`);
+      if (first !== undefined)
+        throw new SweepDirectoryError(this.rowsFile, `line ${line}: id ${row.id} repeats line ${first + 1}; two rows cannot share a run directory`);
       seen.set(row.id, row.index);
       // The sweep chooses where a run goes and how it is started: a row's args may not.
       const owned = row.args.find((word) => /^--(out|resume|quiet|no-resume)(=|$)/.test(word));
-      if (owned !== undefined) throw new SweepDirectoryError(this.rowsFile, `line ${line}: args hold ${owned}, which the sweep sets itself (a row's run directory is always ${join(this.root, row.id)})`);
+      if (owned !== undefined)
+        throw new SweepDirectoryError(
+          this.rowsFile,
+          `line ${line}: args hold ${owned}, which the sweep sets itself (a row's run directory is always ${join(this.root, row.id)})`,
+        );
     }
     return rows;
   }

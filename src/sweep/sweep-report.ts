@@ -53,12 +53,16 @@ export async function writeSweepReport(sweep: SweepDirectory, options: { out?: s
   const cells = selectRuns(sweep, rows);
   const selected = cells.filter((cell) => cell.selected !== null);
   if (selected.length === 0) {
-    throw new SweepUsageError(`${sweep.root}: no cell has a finished run to report yet (${cells.map((c) => `${c.dataset} / ${c.model} / ${c.loss}: ${c.note}`).join('; ')})`);
+    throw new SweepUsageError(
+      `${sweep.root}: no cell has a finished run to report yet (${cells.map((c) => `${c.dataset} / ${c.model} / ${c.loss}: ${c.note}`).join('; ')})`,
+    );
   }
   const { readRuns, table1, table1Markdown, writeReportForRuns } = await import('../report/index.js');
   const runs = await readRuns(selected.map((cell) => sweep.runDir(cell.selected!)));
   // A sweep over --imbalance: every finished run (all ratios and seeds) feeds the figure against R.
-  const imbalanced = cells.flatMap((cell) => cell.candidates).filter((c) => c.state === 'finished' && rows.find((row) => row.index === c.index)?.config.imbalance);
+  const imbalanced = cells
+    .flatMap((cell) => cell.candidates)
+    .filter((c) => c.state === 'finished' && rows.find((row) => row.index === c.index)?.config.imbalance);
   const ratioRuns = imbalanced.length > 0 ? await readRuns(imbalanced.map((c) => sweep.runDir(c))) : undefined;
   const output = await writeReportForRuns(runs, options.out ?? sweep.root, { png: options.png, epoch: options.epoch, runStyle: 'dataset-model', ratioRuns });
   const rowsOfTable = table1(runs);

@@ -45,7 +45,6 @@ export interface TaskHandle {
   stop(signal?: NodeJS.Signals): void;
 }
 
-
 function checkSameRun(runDir: string, row: SweepRow): void {
   const run = new RunDirectory(runDir);
   const config = run.readConfig();
@@ -76,7 +75,10 @@ export function checkRowArgs(sweep: SweepDirectory, row: SweepRow): void {
   }
   for (const [key, value] of Object.entries(row.config)) {
     if (canonicalJson(config[key] ?? null) !== canonicalJson(value ?? null)) {
-      throw new SweepDirectoryError(sweep.rowsFile, `line ${row.index + 1}: args set ${key} to ${canonicalJson(config[key] ?? null)}, the row's config says ${canonicalJson(value ?? null)}; the row was changed after 'sweep plan'`);
+      throw new SweepDirectoryError(
+        sweep.rowsFile,
+        `line ${row.index + 1}: args set ${key} to ${canonicalJson(config[key] ?? null)}, the row's config says ${canonicalJson(value ?? null)}; the row was changed after 'sweep plan'`,
+      );
     }
   }
 }
@@ -110,7 +112,11 @@ export function startSweepTask(sweep: SweepDirectory, row: SweepRow, options: Ta
   const before = readRunProgress(runDir);
   const start = taskStart(before);
   if (start === 'skip') {
-    return { start, stop: () => undefined, done: Promise.resolve({ start, state: before.state as 'finished' | 'diverged', exitCode: 0, seconds: 0, progress: before }) };
+    return {
+      start,
+      stop: () => undefined,
+      done: Promise.resolve({ start, state: before.state as 'finished' | 'diverged', exitCode: 0, seconds: 0, progress: before }),
+    };
   }
   checkRowArgs(sweep, row);
   // Another process writing this run (a `sweep task` by hand, a train): never restarted or resumed under it.

@@ -109,10 +109,20 @@ export function eye(n: number, options: FactoryOptions = {}): Tensor {
   return new Tensor(native.eye(n, code(options), options.device));
 }
 export function cat(tensors: Tensor[], dim = 0): Tensor {
-  return new Tensor(native.cat(tensors.map((t) => t.handle), dim));
+  return new Tensor(
+    native.cat(
+      tensors.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 export function stack(tensors: Tensor[], dim = 0): Tensor {
-  return new Tensor(native.stack(tensors.map((t) => t.handle), dim));
+  return new Tensor(
+    native.stack(
+      tensors.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 /** Elementwise choice: condition ? a : b (each a tensor or a number). */
 export function where(condition: Tensor, a: Tensor | number, b: Tensor | number): Tensor {

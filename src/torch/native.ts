@@ -265,7 +265,9 @@ function checkLoadedLibtorch(addon: NativeTorch, path: string): void {
     );
   }
   if (built.version !== addon.version()) {
-    throw new EngineSetupError(`native/build/libtorch.json says libtorch ${built.version}, the addon says ${addon.version()}: rebuild with 'npm run build:native'.`);
+    throw new EngineSetupError(
+      `native/build/libtorch.json says libtorch ${built.version}, the addon says ${addon.version()}: rebuild with 'npm run build:native'.`,
+    );
   }
 }
 

@@ -1,7 +1,18 @@
 import { AnalysisInputError, type AnalysisArrays, readArrays, type SourceArray } from '../analyze/analysis-arrays.js';
 
 /** Scalars a dump may hold (0-d or 1-element arrays), copied into the epoch's metrics line as they are. */
-export const DUMP_SCALAR_KEYS = ['loss', 'loss_wd', 'lr', 'seconds', 'train_error', 'test_error', 'test_loss', 'deepfool_train', 'deepfool_test', 'deepfool_failed'] as const;
+export const DUMP_SCALAR_KEYS = [
+  'loss',
+  'loss_wd',
+  'lr',
+  'seconds',
+  'train_error',
+  'test_error',
+  'test_loss',
+  'deepfool_train',
+  'deepfool_test',
+  'deepfool_failed',
+] as const;
 
 /** A scalar that goes into config.json (weightDecay), not into the metrics. */
 export const WEIGHT_DECAY_KEY = 'weight_decay';
@@ -37,7 +48,9 @@ export function readDump(file: string): DumpContents {
     throw new AnalysisInputError(file, `'H_test' and 'y_test' go together; the file has only '${testFeatures ? 'H_test' : 'y_test'}'`);
   }
   const test = testFeatures && testLabels ? { features: testFeatures, labels: testLabels, weight: train.weight, bias: train.bias } : undefined;
-  const layers = available.filter((name) => name.startsWith(LAYER_PREFIX)).map((name) => ({ name: name.slice(LAYER_PREFIX.length), features: arrays.get(name)! }));
+  const layers = available
+    .filter((name) => name.startsWith(LAYER_PREFIX))
+    .map((name) => ({ name: name.slice(LAYER_PREFIX.length), features: arrays.get(name)! }));
   const scalars: Record<string, number> = {};
   for (const key of [...DUMP_SCALAR_KEYS, WEIGHT_DECAY_KEY]) {
     const array = take(key);

@@ -50,7 +50,12 @@ export function measureDump(dump: DumpContents, options: DumpMeasureOptions): Du
   return withAnalysisTensors(dump.train, (tensors, validated) => {
     const measured = measureAnalysisTensors(tensors, validated, { weightDecay, batchSize: BATCH_SIZE });
     const metrics: Record<string, number> = { ...scalars, ...measured.metrics };
-    const result: DumpMeasurement = { numClasses: measured.numClasses, dim: measured.dim, metrics, ...(dumpDecay === undefined ? {} : { dumpWeightDecay: dumpDecay }) };
+    const result: DumpMeasurement = {
+      numClasses: measured.numClasses,
+      dim: measured.dim,
+      metrics,
+      ...(dumpDecay === undefined ? {} : { dumpWeightDecay: dumpDecay }),
+    };
     if (dump.test && hasWeight) metrics.test_error = testError(dump.test);
     if (tensors.weight) result.geometry = lastLayerGeometry(featureBatches(tensors.features, tensors.labels, BATCH_SIZE), tensors.weight, measured.numClasses);
     if (dump.layers.length > 0) {
@@ -72,7 +77,9 @@ function testError(test: AnalysisArrays): number {
 }
 
 function measureLayer(name: string, depth: number, features: SourceArray, labels: SourceArray, numClasses: number): LayerCollapse {
-  return withAnalysisTensors({ features, labels }, (tensors) => measureLayerFeatures(name, depth, featureBatches(tensors.features, tensors.labels, BATCH_SIZE), numClasses));
+  return withAnalysisTensors({ features, labels }, (tensors) =>
+    measureLayerFeatures(name, depth, featureBatches(tensors.features, tensors.labels, BATCH_SIZE), numClasses),
+  );
 }
 
 /** An N x d1 x d2 ... array seen as N x (d1 d2 ...) (row-major, so the data is unchanged). */

@@ -56,7 +56,8 @@ interface Sighting {
 export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
   const log = options.log ?? (() => {});
   const stats = statSync(options.dumpDir, { throwIfNoEntry: false });
-  if (!stats?.isDirectory()) throw new InputFileError(options.dumpDir, 'is not a folder: expected the folder that holds the epoch-NNNN.npz or .safetensors dumps');
+  if (!stats?.isDirectory())
+    throw new InputFileError(options.dumpDir, 'is not a folder: expected the folder that holds the epoch-NNNN.npz or .safetensors dumps');
   const run = new RunDirectory(options.runDir);
   let config: TrackedConfig | null = existingTrackedConfig(options.runDir, options.dumpDir);
   makeDirectory(options.runDir);
@@ -103,7 +104,7 @@ export async function trackDumps(options: TrackOptions): Promise<TrackResult> {
 
   /** Reads and measures one dump; a problem is returned (to be named), never thrown. */
   const take = (dump: DumpFile): string | null => {
-    if (dump.epoch < 1) return 'epochs count from 1 (the run directory\'s epochs are 1-based): name a dump after the epoch it ends';
+    if (dump.epoch < 1) return "epochs count from 1 (the run directory's epochs are 1-based): name a dump after the epoch it ends";
     try {
       const measureOptions = { loss: options.loss, weightDecay: options.weightDecay };
       const measurement = dump.folder ? measureShardDump(dump.path, measureOptions) : measureDumpFile(dump.path, measureOptions);

@@ -19,7 +19,14 @@ export interface TrackedRunSettings {
 }
 
 /** Written when the first dump has been measured (its C and p are the run's). */
-export function trackedConfig(settings: TrackedRunSettings, dumpDir: string, shape: { numClasses: number; dim: number }, epochs: number, dumpWeightDecay: number | undefined, version: string): TrackedConfig {
+export function trackedConfig(
+  settings: TrackedRunSettings,
+  dumpDir: string,
+  shape: { numClasses: number; dim: number },
+  epochs: number,
+  dumpWeightDecay: number | undefined,
+  version: string,
+): TrackedConfig {
   const weightDecay = settings.weightDecay ?? dumpWeightDecay;
   return {
     ...(settings.name !== undefined ? { name: settings.name } : {}),
@@ -51,7 +58,9 @@ export function existingTrackedConfig(runDir: string, dumpDir: string): TrackedC
   }
   const parsed = trackedConfigSchema.safeParse(json);
   if (!parsed.success) {
-    throw new UsageError(`${file}: not a run that track wrote (${parsed.error.issues[0]?.path.join('.') || 'config'}: ${parsed.error.issues[0]?.message}); choose another --out`);
+    throw new UsageError(
+      `${file}: not a run that track wrote (${parsed.error.issues[0]?.path.join('.') || 'config'}: ${parsed.error.issues[0]?.message}); choose another --out`,
+    );
   }
   if (parsed.data.source.dir !== resolve(dumpDir)) {
     throw new UsageError(`${file}: this run tracks ${parsed.data.source.dir}, not ${resolve(dumpDir)}; choose another --out`);

@@ -47,11 +47,20 @@ function crossProblems(config: TrainConfig): { key: SettingKey; problem: string 
   const problems: { key: SettingKey; problem: string }[] = [];
   const lateMilestone = config.lrMilestones?.find((m) => m >= config.epochs);
   if (lateMilestone !== undefined) {
-    problems.push({ key: 'lrMilestones', problem: `milestone ${lateMilestone} is not before the run's last epoch (${config.epochs}), so the lr would change only after training ends` });
+    problems.push({
+      key: 'lrMilestones',
+      problem: `milestone ${lateMilestone} is not before the run's last epoch (${config.epochs}), so the lr would change only after training ends`,
+    });
   }
-  const lateMeasure = /^\d/.test(config.measure) ? config.measure.split(',').map(Number).find((e) => e > config.epochs) : undefined;
+  const lateMeasure = /^\d/.test(config.measure)
+    ? config.measure
+        .split(',')
+        .map(Number)
+        .find((e) => e > config.epochs)
+    : undefined;
   if (lateMeasure !== undefined) problems.push({ key: 'measure', problem: `epoch ${lateMeasure} is beyond the run's ${config.epochs} epochs` });
-  if (config.labelSmoothing > 0 && config.loss !== 'ce') problems.push({ key: 'labelSmoothing', problem: `label smoothing belongs to the cross-entropy (--loss ce), not to --loss ${config.loss}` });
+  if (config.labelSmoothing > 0 && config.loss !== 'ce')
+    problems.push({ key: 'labelSmoothing', problem: `label smoothing belongs to the cross-entropy (--loss ce), not to --loss ${config.loss}` });
   if (config.imbalance !== null && (config.dataset === 'ufm' || config.model === 'ufm')) {
     problems.push({ key: 'imbalance', problem: 'the unconstrained-features model has no dataset to subsample' });
   } else if (config.imbalance !== null) {

@@ -33,7 +33,9 @@ export class DataParallel {
     const group = ProcessGroup.init({
       rank: environment.rank,
       worldSize: environment.worldSize,
-      store: environment.storeFile ? { kind: 'file', path: environment.storeFile } : { kind: 'tcp', host: environment.masterAddr, port: environment.masterPort },
+      store: environment.storeFile
+        ? { kind: 'file', path: environment.storeFile }
+        : { kind: 'tcp', host: environment.masterAddr, port: environment.masterPort },
       backend: environment.backend,
       timeoutMs: environment.timeoutMs,
       glooInterface: environment.glooInterface,

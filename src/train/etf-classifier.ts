@@ -14,7 +14,10 @@ export function simplexEtf(numClasses: number, dim: number, seed: number): Float
   const C = numClasses;
   const k = C - 1;
   if (C < 2) throw new UsageError(`--classifier etf needs at least 2 classes, got ${C}`);
-  if (dim < k) throw new UsageError(`--classifier etf needs the feature dimension p >= C - 1 = ${k}, but the model's p is ${dim}; widen the model or use --classifier linear`);
+  if (dim < k)
+    throw new UsageError(
+      `--classifier etf needs the feature dimension p >= C - 1 = ${k}, but the model's p is ${dim}; widen the model or use --classifier linear`,
+    );
   const random = createRandom(seed);
   // Q's columns, each of length p.
   const columns: Float64Array[] = [];
@@ -60,7 +63,12 @@ export function fixClassifierToEtf(model: ClassifierModel, seed: number): void {
   const values = simplexEtf(model.numClasses, model.featureDim, seed);
   torch.noGrad(() =>
     torch.tidy(() => {
-      weight.copy_(torch.tensor(values, { shape: [model.numClasses, model.featureDim], dtype: 'float64' }).to(weight.dtype).to(weight.device));
+      weight.copy_(
+        torch
+          .tensor(values, { shape: [model.numClasses, model.featureDim], dtype: 'float64' })
+          .to(weight.dtype)
+          .to(weight.device),
+      );
       bias?.zero_();
     }),
   );

@@ -1,4 +1,12 @@
-import { featureBatches, type FeatureSource, measureCollapse, measureLayerwiseCollapse, orderedMetrics, type LayerCollapse, type ShardReducer } from '../collapse/index.js';
+import {
+  featureBatches,
+  type FeatureSource,
+  measureCollapse,
+  measureLayerwiseCollapse,
+  orderedMetrics,
+  type LayerCollapse,
+  type ShardReducer,
+} from '../collapse/index.js';
 import { lastLayerGeometry, type LastLayerGeometry } from '../collapse/last-layer-geometry.js';
 import type { ClassifierModel } from '../nn/models/classifier.js';
 import { robustnessMetrics } from '../robustness/measure-robustness.js';
@@ -85,7 +93,13 @@ function reducePass(pass: ForwardPass, shards: ShardReducer | undefined): Forwar
  * geometry. With `shards`, train and test are this rank's shards, and every sum and accumulator is
  * merged across ranks, so each rank gets the metrics of all the data.
  */
-export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: TensorSplit | undefined, config: ResolvedConfig, shards?: ShardReducer): EpochMeasurement {
+export function measureEpoch(
+  model: ClassifierModel,
+  train: TensorSplit,
+  test: TensorSplit | undefined,
+  config: ResolvedConfig,
+  shards?: ShardReducer,
+): EpochMeasurement {
   const wasTraining = model.training;
   model.eval();
   try {
@@ -119,7 +133,8 @@ export function measureEpoch(model: ClassifierModel, train: TensorSplit, test: T
         metrics.test_error = testPass.errors / testPass.count;
         metrics.test_loss = testPass.lossSum / testPass.count;
       }
-      if (config.robustness !== null && !usesUnconstrainedFeatures(config)) Object.assign(metrics, robustnessMetrics(model, { train, test }, config.robustness, config.seed));
+      if (config.robustness !== null && !usesUnconstrainedFeatures(config))
+        Object.assign(metrics, robustnessMetrics(model, { train, test }, config.robustness, config.seed));
       const measurement: EpochMeasurement = { metrics };
       measurement.geometry = lastLayerGeometry(source, weight, config.numClasses, shards);
       if (config.layers && model.blockNames().length > 0) {

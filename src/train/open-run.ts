@@ -25,7 +25,13 @@ export interface OpenedRun {
  * (with what resume-options.ts allows changing) for a resumed one. Refuses a new run where one
  * exists and a resume where none does; under data parallelism, fits the settings to this rank.
  */
-export function openRun(options: TrainOptions, resume: boolean, explicit: Partial<TrainOptions>, dp: DataParallel | undefined, notice: (line: string) => void): OpenedRun {
+export function openRun(
+  options: TrainOptions,
+  resume: boolean,
+  explicit: Partial<TrainOptions>,
+  dp: DataParallel | undefined,
+  notice: (line: string) => void,
+): OpenedRun {
   const writer = dp === undefined || dp.isWriter;
   const run = writer ? new RunDirectory(String(options.out)) : new FollowerRunDirectory(String(options.out));
   let settings: TrainConfig;
@@ -45,7 +51,8 @@ export function openRun(options: TrainOptions, resume: boolean, explicit: Partia
   if (dp) {
     dp.checkBatchSize(settings.batchSize);
     // DeepFool's subset is drawn from the data a process holds, and a rank holds only its shard.
-    if (settings.robustness !== null) throw new UsageError('--robustness is measured by one process: run it without launch/srun, or afterwards with `ncollapse robustness RUN`');
+    if (settings.robustness !== null)
+      throw new UsageError('--robustness is measured by one process: run it without launch/srun, or afterwards with `ncollapse robustness RUN`');
     settings = { ...settings, device: dp.deviceFor(settings.device) };
   }
   return { run, settings, resume, extended, writer };

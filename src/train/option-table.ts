@@ -44,7 +44,14 @@ const invocation = { role: 'invocation', identity: false } as const;
 const MAX_EPOCHS = 100_000;
 
 export const TRAIN_OPTIONS = {
-  out: { ...invocation, flag: 'out', arg: '<dir>', help: 'run directory (config.json, metrics.jsonl, checkpoints/, report.html)', value: text(), default: null },
+  out: {
+    ...invocation,
+    flag: 'out',
+    arg: '<dir>',
+    help: 'run directory (config.json, metrics.jsonl, checkpoints/, report.html)',
+    value: text(),
+    default: null,
+  },
   resume: { ...invocation, flag: 'resume', help: 'continue the run in --out from its last checkpoint', value: flag(), default: false },
   quiet: { ...invocation, flag: 'quiet', help: 'no progress output', value: flag(), default: false },
 
@@ -73,7 +80,14 @@ export const TRAIN_OPTIONS = {
     value: flag(),
     default: false,
   },
-  model: { ...identity, flag: 'model', arg: '<name>', help: 'mlp, vgg11/13/16/19, resnet18/34/50, densenet121 or ufm', value: registered('model', () => modelNames), default: 'mlp' },
+  model: {
+    ...identity,
+    flag: 'model',
+    arg: '<name>',
+    help: 'mlp, vgg11/13/16/19, resnet18/34/50, densenet121 or ufm',
+    value: registered('model', () => modelNames),
+    default: 'mlp',
+  },
   width: {
     ...identity,
     flag: 'width',
@@ -83,7 +97,14 @@ export const TRAIN_OPTIONS = {
     default: null,
   },
   depth: { ...identity, flag: 'depth', arg: '<n>', help: 'hidden layers of the MLP', value: integer({ min: 1, max: 100 }), default: null },
-  featureDim: { ...identity, flag: 'feature-dim', arg: '<p>', help: 'feature dimension of the ufm model', value: integer({ min: 1, max: 65_536 }), default: null },
+  featureDim: {
+    ...identity,
+    flag: 'feature-dim',
+    arg: '<p>',
+    help: 'feature dimension of the ufm model',
+    value: integer({ min: 1, max: 65_536 }),
+    default: null,
+  },
   imbalance: {
     ...identity,
     flag: 'imbalance',
@@ -101,7 +122,14 @@ export const TRAIN_OPTIONS = {
     value: number({ min: 0, max: 1 }),
     default: 0,
   },
-  focalGamma: { ...identity, flag: 'focal-gamma', arg: '<g>', help: 'gamma of --loss focal (0 is cross-entropy)', value: number({ min: 0, max: 100 }), default: 2 },
+  focalGamma: {
+    ...identity,
+    flag: 'focal-gamma',
+    arg: '<g>',
+    help: 'gamma of --loss focal (0 is cross-entropy)',
+    value: number({ min: 0, max: 100 }),
+    default: 2,
+  },
   classifier: {
     ...identity,
     flag: 'classifier',
@@ -162,10 +190,24 @@ export const TRAIN_OPTIONS = {
     value: pattern('paper, all, none or a list of epochs such as 1,5,10', /^(paper|all|none|[1-9]\d*(\s*,\s*[1-9]\d*)*)$/),
     default: 'paper',
   },
-  layers: { ...setting, flag: 'layers', help: 'measure collapse layer by layer too', negatedHelp: 'skip the layer-wise collapse measures', value: flag(), default: true },
+  layers: {
+    ...setting,
+    flag: 'layers',
+    help: 'measure collapse layer by layer too',
+    negatedHelp: 'skip the layer-wise collapse measures',
+    value: flag(),
+    default: true,
+  },
   pool: { ...setting, flag: 'pool', help: 'global-average-pool convolutional block outputs for the layer-wise measures', value: flag(), default: false },
   seed: { ...identity, flag: 'seed', arg: '<n>', help: 'random seed', value: integer({ min: 0, max: 2 ** 32 - 1 }), default: 0 },
-  device: { ...setting, flag: 'device', arg: '<device>', help: 'cpu or cuda[:N]', value: pattern('cpu, cuda or cuda:N', /^(cpu|cuda(:\d+)?)$/), default: 'cpu' },
+  device: {
+    ...setting,
+    flag: 'device',
+    arg: '<device>',
+    help: 'cpu or cuda[:N]',
+    value: pattern('cpu, cuda or cuda:N', /^(cpu|cuda(:\d+)?)$/),
+    default: 'cpu',
+  },
   threads: { ...setting, flag: 'threads', arg: '<n>', help: "intra-op threads (default: libtorch's)", value: integer({ min: 1, max: 1024 }), default: null },
   keepCheckpoints: {
     ...setting,
@@ -177,7 +219,14 @@ export const TRAIN_OPTIONS = {
     value: integer({ min: 1, max: 1_000_000 }),
     default: 3,
   },
-  report: { ...setting, flag: 'report', help: 'write report.html at the end (the default)', negatedHelp: 'do not write report.html at the end', value: flag(), default: true },
+  report: {
+    ...setting,
+    flag: 'report',
+    help: 'write report.html at the end (the default)',
+    negatedHelp: 'do not write report.html at the end',
+    value: flag(),
+    default: true,
+  },
   robustness: {
     ...setting,
     flag: 'robustness',

@@ -44,7 +44,8 @@ export function integer(bounds: Bounds): OptionValue<number> {
   return {
     expected,
     isSwitch: false,
-    problem: (value) => (typeof value !== 'number' || !Number.isInteger(value) || outOfBounds(value, bounds) ? `must be ${expected}, ${got(value)}` : undefined),
+    problem: (value) =>
+      typeof value !== 'number' || !Number.isInteger(value) || outOfBounds(value, bounds) ? `must be ${expected}, ${got(value)}` : undefined,
     fromText: numberFromText,
     toText: String,
   };
@@ -93,7 +94,10 @@ export function registered(what: string, names: () => readonly string[]): Option
       return `a ${what} name: ${names().join(', ')}`;
     },
     isSwitch: false,
-    problem: (value) => (typeof value !== 'string' || !names().includes(value) ? `unknown ${what} ${got(value).replace(/^got /, '')}; expected one of ${names().join(', ')}` : undefined),
+    problem: (value) =>
+      typeof value !== 'string' || !names().includes(value)
+        ? `unknown ${what} ${got(value).replace(/^got /, '')}; expected one of ${names().join(', ')}`
+        : undefined,
     fromText: (text) => text,
     toText: (value) => value,
   };

@@ -91,7 +91,8 @@ function paperPresets(): Preset[] {
  */
 export const MINORITY_COLLAPSE_PRESET: Preset = {
   name: 'fang-fashion-mnist-minority',
-  description: 'Fang et al. 2021 minority collapse: Fashion-MNIST, 5000 images in each majority class and 50 in each of the last 5 (step:100), VGG11, padded to 32x32',
+  description:
+    'Fang et al. 2021 minority collapse: Fashion-MNIST, 5000 images in each majority class and 50 in each of the last 5 (step:100), VGG11, padded to 32x32',
   options: { dataset: 'fashion-mnist', model: 'vgg11', perClass: 5000, imbalance: 'step:100', pad: true, ...PAPER_PROTOCOL },
 };
 
@@ -101,7 +102,8 @@ export const MINORITY_COLLAPSE_PRESET: Preset = {
  */
 export const FIXED_ETF_PRESET: Preset = {
   name: 'fixed-etf-fashion-mnist',
-  description: "a fixed simplex-ETF classifier (Zhu et al. 2021, Yang et al. 2022): the demo's 500 Fashion-MNIST images per class and MLP, only the features trained",
+  description:
+    "a fixed simplex-ETF classifier (Zhu et al. 2021, Yang et al. 2022): the demo's 500 Fashion-MNIST images per class and MLP, only the features trained",
   options: { dataset: 'fashion-mnist', model: 'mlp', perClass: 500, classifier: 'etf', ...PAPER_PROTOCOL },
 };
 

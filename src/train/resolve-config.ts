@@ -5,7 +5,6 @@ import { type RunModelAndData, UFM } from './run-model-and-data.js';
 import { defaultLr } from './default-lr.js';
 import { measureEpochs } from './schedule.js';
 
-
 /** A run's settings with every default made explicit, and what its data and model turned out to be (config.json). */
 export function resolveConfig(settings: TrainConfig, device: string, built: RunModelAndData, worldSize: number): ResolvedConfig {
   const { model, train, test, numClasses, classNames, inputShape, isUfm } = built;

@@ -46,5 +46,7 @@ export function resumeSettings(saved: TrainConfig, explicit: Partial<TrainOption
 export function checkResumeWorldSize(saved: unknown, current: number, configFile: string): void {
   if (saved === undefined || saved === current) return;
   const how = (n: unknown) => (n === 1 ? 'one process (no launch/srun)' : `${String(n)} processes (launch --nproc ${String(n)} or srun)`);
-  throw new UsageError(`--resume: the run in ${configFile} was trained with world size ${String(saved)} and would continue with ${current}; resume it with ${how(saved)}`);
+  throw new UsageError(
+    `--resume: the run in ${configFile} was trained with world size ${String(saved)} and would continue with ${current}; resume it with ${how(saved)}`,
+  );
 }

@@ -62,7 +62,9 @@ export function loadResumePoint(run: RunDirectory, parts: TrainingParts, configE
   // inside its first checkpoint write holds one measured epoch and no checkpoint (only a temporary
   // file). Starting again from the seeded beginning measures that epoch again, identically.
   if (measured.length === 1 && !attempted) {
-    notice(`--resume: the first checkpoint was never completed (${problems.join('; ')}); starting the run from its beginning, which measures epoch ${measured[0]!.epoch} again.`);
+    notice(
+      `--resume: the first checkpoint was never completed (${problems.join('; ')}); starting the run from its beginning, which measures epoch ${measured[0]!.epoch} again.`,
+    );
     return { progress: { epoch: 0, batchesDone: 0, seconds: 0, tptEpoch: null }, file: null };
   }
   throw new ResumeError(

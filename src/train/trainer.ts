@@ -55,12 +55,19 @@ export async function train(options: TrainOptions, control: TrainControl = {}): 
   // Under `ncollapse launch` or srun: one rank of a data-parallel run; only rank 0 writes.
   // A rank 0 address that does not resolve fails now, not after the store's whole time-out.
   const environment = distributedEnvironment();
-  if (environment !== undefined) await checkMasterAddress(environment.masterAddr, environment.source === 'slurm' && process.env.MASTER_ADDR === undefined ? 'SLURM_JOB_NODELIST host' : 'MASTER_ADDR');
+  if (environment !== undefined)
+    await checkMasterAddress(
+      environment.masterAddr,
+      environment.source === 'slurm' && process.env.MASTER_ADDR === undefined ? 'SLURM_JOB_NODELIST host' : 'MASTER_ADDR',
+    );
   const dp = DataParallel.fromEnvironment();
   const writer = dp === undefined || dp.isWriter;
   try {
     // One live writer per run directory: a second train, resume or demo --fresh is refused, naming the first.
-    const lock = writer && typeof options.out === 'string' && options.out !== '' ? new RunDirectory(String(options.out)).lockWriter(control.resume ? 'train --resume' : 'train') : undefined;
+    const lock =
+      writer && typeof options.out === 'string' && options.out !== ''
+        ? new RunDirectory(String(options.out)).lockWriter(control.resume ? 'train --resume' : 'train')
+        : undefined;
     try {
       return await trainRank(options, writer ? control : { ...control, quiet: true, writeReport: undefined }, dp);
     } finally {
@@ -111,9 +118,7 @@ async function trainEpochs(
   const diverged = (what: string, epoch: number): never => {
     const last = run.checkpoints().pop();
     const message =
-      `${what}; the run stopped. ` +
-      (last ? `The last good checkpoint is ${last}.` : 'No checkpoint was written before that.') +
-      ' Try a smaller --lr.';
+      `${what}; the run stopped. ` + (last ? `The last good checkpoint is ${last}.` : 'No checkpoint was written before that.') + ' Try a smaller --lr.';
     status('diverged', epoch - 1, message);
     throw new TrainingDivergedError(message);
   };

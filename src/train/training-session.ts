@@ -33,14 +33,17 @@ export class TrainingSession {
   static open(settings: TrainConfig, worldSize = 1): TrainingSession {
     if (settings.threads) torch.setNumThreads(settings.threads);
     const device = torch.resolveDevice(settings.device);
-    if (usesUnconstrainedFeatures(settings) && settings.robustness !== null) throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
+    if (usesUnconstrainedFeatures(settings) && settings.robustness !== null)
+      throw new UsageError('--robustness: an unconstrained-features run has no input images for DeepFool to perturb');
     const built = buildRunModelAndData(settings, device);
     let optimizer: Optimizer | undefined;
     try {
       const config = resolveConfig(settings, device, built, worldSize);
       const batchesPerEpoch = Math.floor(built.train.count / config.batchSize);
       if (batchesPerEpoch === 0) {
-        throw new TrainingSetupError(`--batch-size ${config.batchSize} is larger than the ${built.train.count} training samples (incomplete batches are skipped)`);
+        throw new TrainingSetupError(
+          `--batch-size ${config.batchSize} is larger than the ${built.train.count} training samples (incomplete batches are skipped)`,
+        );
       }
       // A fixed ETF classifier is set before the first checkpoint and is never in the optimiser;
       // a resumed run then loads the same frame from its checkpoint with the rest of the model.

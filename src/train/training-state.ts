@@ -24,7 +24,8 @@ export function save(tensors: Map<string, Tensor>, file: string, metadata?: Reco
 export function load(file: string): SafetensorsContents {
   const contents = loadSafetensors(file);
   try {
-    if (contents.metadata.format === TRAINING_STATE_FORMAT || CHECKSUMS_KEY in contents.metadata) verifyTensorChecksums(file, contents.tensors, contents.metadata);
+    if (contents.metadata.format === TRAINING_STATE_FORMAT || CHECKSUMS_KEY in contents.metadata)
+      verifyTensorChecksums(file, contents.tensors, contents.metadata);
   } catch (error) {
     for (const t of contents.tensors.values()) t.dispose();
     throw error;
@@ -99,7 +100,8 @@ export function loadTrainingState(file: string, target: Omit<TrainingState, 'ext
     const fail = (problem: string): never => {
       throw new SafetensorsError(file, `not a training state: ${problem}`);
     };
-    if (metadata.format !== TRAINING_STATE_FORMAT && metadata.format !== TRAINING_STATE_V1) fail(`format is ${JSON.stringify(metadata.format)}, expected "${TRAINING_STATE_FORMAT}"`);
+    if (metadata.format !== TRAINING_STATE_FORMAT && metadata.format !== TRAINING_STATE_V1)
+      fail(`format is ${JSON.stringify(metadata.format)}, expected "${TRAINING_STATE_FORMAT}"`);
     const json = (key: string): unknown => {
       const text = metadata[key];
       if (text === undefined) fail(`no '${key}' in the metadata`);

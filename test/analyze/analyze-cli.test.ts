@@ -69,9 +69,17 @@ test('analyze without --json prints a table; without W only the keys that need n
   const { stdout, error } = await analyze(file);
   assert.equal(error, undefined);
   assert.match(stdout, new RegExp(`N = ${N}, p = ${p}, C = ${C}`));
-  const keys = stdout.split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
+  const keys = stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(/\s+/)[0]);
   assert.deepEqual(keys, ['equinorm_means', 'equiangular_means', 'maxangle_means', 'nc1', 'nc1_trace_ratio', 'cdnv', 'etf_error_means', 'ncc_accuracy']);
-  const nc1 = Number(stdout.split('\n').find((line) => line.startsWith('nc1 '))!.split(/\s+/)[1]);
+  const nc1 = Number(
+    stdout
+      .split('\n')
+      .find((line) => line.startsWith('nc1 '))!
+      .split(/\s+/)[1],
+  );
   assert.ok(Math.abs(nc1 - golden.expected.nc1!) < 1e-5 * golden.expected.nc1!);
 });
 
@@ -79,7 +87,15 @@ test('analyze with four separate .npy files and custom array names in a .safeten
   const arrays = goldenArrays();
   for (const [name, array] of Object.entries(arrays)) writeFileSync(join(dir, `${name}.npy`), encodeNpy(array));
   const fromNpy = await analyze(
-    '--features-file', join(dir, 'H.npy'), '--labels-file', join(dir, 'y.npy'), '--weight-file', join(dir, 'W.npy'), '--bias-file', join(dir, 'b.npy'), '--json',
+    '--features-file',
+    join(dir, 'H.npy'),
+    '--labels-file',
+    join(dir, 'y.npy'),
+    '--weight-file',
+    join(dir, 'W.npy'),
+    '--bias-file',
+    join(dir, 'b.npy'),
+    '--json',
   );
   assert.equal(fromNpy.error, undefined);
   const metrics = JSON.parse(fromNpy.stdout) as Record<string, number>;
@@ -104,14 +120,42 @@ test('each input error names the file and the array', async () => {
   const base = goldenArrays();
   const labels = Array.from(golden.labels);
   const cases: [string, Arrays, RegExp][] = [
-    ['range.npz', { ...base, y: { data: BigInt64Array.from([...labels.slice(1), C].map(BigInt)), shape: [N] } }, /range\.npz, array 'y': label 5 is out of range.*array 'W' has 5 rows/],
-    ['negative.npz', { ...base, y: { data: BigInt64Array.from([-1, ...labels.slice(1)].map(BigInt)), shape: [N] } }, /negative\.npz, array 'y': label -1 at index 0 is negative/],
+    [
+      'range.npz',
+      { ...base, y: { data: BigInt64Array.from([...labels.slice(1), C].map(BigInt)), shape: [N] } },
+      /range\.npz, array 'y': label 5 is out of range.*array 'W' has 5 rows/,
+    ],
+    [
+      'negative.npz',
+      { ...base, y: { data: BigInt64Array.from([-1, ...labels.slice(1)].map(BigInt)), shape: [N] } },
+      /negative\.npz, array 'y': label -1 at index 0 is negative/,
+    ],
     ['float-labels.npz', { ...base, y: { data: Float64Array.from(labels), shape: [N] } }, /float-labels\.npz, array 'y': labels must be integers, got float64/],
-    ['lengths.npz', { ...base, y: { data: BigInt64Array.from(labels.slice(1).map(BigInt)), shape: [N - 1] } }, /lengths\.npz, array 'y': has 299 labels but .*array 'H' has 300 samples/],
-    ['width.npz', { ...base, W: { data: new Float64Array(C * (p + 1)), shape: [C, p + 1] } }, /width\.npz, array 'W': has 11 columns but the features .* have 10/],
-    ['empty.npz', { ...base, y: { data: BigInt64Array.from(labels.map((v) => (v === 3 ? 2 : v)).map(BigInt)), shape: [N] } }, /empty\.npz, array 'y': class 3 of 0\.\.4 has no sample/],
-    ['nan.npz', { ...base, H: { data: Float32Array.from(golden.features, (v, i) => (i === 5 * p + 2 ? Number.NaN : v)), shape: [N, p] } }, /nan\.npz, array 'H': sample 5 holds NaN/],
-    ['inf-w.npz', { ...base, W: { data: Float64Array.from(golden.weight, (v, i) => (i === p ? Number.POSITIVE_INFINITY : v)), shape: [C, p] } }, /inf-w\.npz, array 'W': row 1 holds Infinity/],
+    [
+      'lengths.npz',
+      { ...base, y: { data: BigInt64Array.from(labels.slice(1).map(BigInt)), shape: [N - 1] } },
+      /lengths\.npz, array 'y': has 299 labels but .*array 'H' has 300 samples/,
+    ],
+    [
+      'width.npz',
+      { ...base, W: { data: new Float64Array(C * (p + 1)), shape: [C, p + 1] } },
+      /width\.npz, array 'W': has 11 columns but the features .* have 10/,
+    ],
+    [
+      'empty.npz',
+      { ...base, y: { data: BigInt64Array.from(labels.map((v) => (v === 3 ? 2 : v)).map(BigInt)), shape: [N] } },
+      /empty\.npz, array 'y': class 3 of 0\.\.4 has no sample/,
+    ],
+    [
+      'nan.npz',
+      { ...base, H: { data: Float32Array.from(golden.features, (v, i) => (i === 5 * p + 2 ? Number.NaN : v)), shape: [N, p] } },
+      /nan\.npz, array 'H': sample 5 holds NaN/,
+    ],
+    [
+      'inf-w.npz',
+      { ...base, W: { data: Float64Array.from(golden.weight, (v, i) => (i === p ? Number.POSITIVE_INFINITY : v)), shape: [C, p] } },
+      /inf-w\.npz, array 'W': row 1 holds Infinity/,
+    ],
     ['one-class.npz', { H: base.H!, y: { data: new BigInt64Array(N), shape: [N] } }, /one-class\.npz, array 'y': collapse needs at least two classes/],
   ];
   for (const [name, arrays, pattern] of cases) {
@@ -126,7 +170,7 @@ test('each input error names the file and the array', async () => {
   assert.match(npy.error?.message ?? '', /bad-labels\.npy, array 'labels': labels must be integers/);
 });
 
-test('analyze --checkpoint rebuilds the run\'s model, measures it on the dataset, and matches measuring its features directly', async () => {
+test("analyze --checkpoint rebuilds the run's model, measures it on the dataset, and matches measuring its features directly", async () => {
   const { mkdirSync } = await import('node:fs');
   const { createModel } = await import('../../src/nn/models/registry.js');
   const { save } = await import('../../src/train/training-state.js');
@@ -136,8 +180,20 @@ test('analyze --checkpoint rebuilds the run\'s model, measures it on the dataset
   const run = join(dir, 'runs', 'tiny');
   mkdirSync(join(run, 'checkpoints'), { recursive: true });
   const config = {
-    model: 'mlp', dataset: 'gaussian', dataDir: null, perClass: 30, pad: false, seed: 3, loss: 'mse', weightDecay: 5e-4,
-    width: 0.05, depth: 2, featureDim: null, numClasses: 10, inputShape: [32, 1, 1], trainSize: 300,
+    model: 'mlp',
+    dataset: 'gaussian',
+    dataDir: null,
+    perClass: 30,
+    pad: false,
+    seed: 3,
+    loss: 'mse',
+    weightDecay: 5e-4,
+    width: 0.05,
+    depth: 2,
+    featureDim: null,
+    numClasses: 10,
+    inputShape: [32, 1, 1],
+    trainSize: 300,
   };
   writeFileSync(join(run, 'config.json'), JSON.stringify(config));
   manualSeed(5);

@@ -48,10 +48,7 @@ test('analyze --minority LIST --json adds the four minority keys after the other
   const { stdout, error } = await analyze(file, '--minority', minority.join(','), '--json');
   assert.equal(error, undefined, error?.message);
   const metrics = JSON.parse(stdout) as Record<string, number>;
-  assert.deepEqual(
-    Object.keys(metrics),
-    [...COLLAPSE_METRIC_KEYS.filter((k) => !['lnc1', 'lnc23', 'lperp'].includes(k)), ...MINORITY_METRIC_KEYS],
-  );
+  assert.deepEqual(Object.keys(metrics), [...COLLAPSE_METRIC_KEYS.filter((k) => !['lnc1', 'lnc23', 'lperp'].includes(k)), ...MINORITY_METRIC_KEYS]);
   const t = caseTensors(golden);
   try {
     const expected = measureCollapseOfArrays(t.features, t.labels, { numClasses: C, weight: t.weight, minorityClasses: minority });
@@ -68,7 +65,19 @@ test('analyze --minority LIST --json adds the four minority keys after the other
 test("analyze --checkpoint of an imbalanced run uses the run's minority classes and data, and gives its last metrics", async () => {
   const out = join(dir, 'run');
   await train(
-    { name: 'run', out, dataset: 'gaussian', perClass: 30, imbalance: 'step:3:4', model: 'mlp', width: 0.125, epochs: 2, measure: 'all', report: false, seed: 1 },
+    {
+      name: 'run',
+      out,
+      dataset: 'gaussian',
+      perClass: 30,
+      imbalance: 'step:3:4',
+      model: 'mlp',
+      width: 0.125,
+      epochs: 2,
+      measure: 'all',
+      report: false,
+      seed: 1,
+    },
     { quiet: true },
   );
   const last = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').pop()!) as Record<string, number>;

@@ -20,7 +20,19 @@ let intact: Buffer;
 
 before(async () => {
   await train(
-    { name: 'loaders', out: runDir, dataset: 'gaussian', perClass: 20, model: 'mlp', width: 0.125, epochs: 2, batchSize: 50, measure: 'all', report: false, seed: 3 },
+    {
+      name: 'loaders',
+      out: runDir,
+      dataset: 'gaussian',
+      perClass: 20,
+      model: 'mlp',
+      width: 0.125,
+      epochs: 2,
+      batchSize: 50,
+      measure: 'all',
+      report: false,
+      seed: 3,
+    },
     { quiet: true },
   );
   intact = readFileSync(run.lastCheckpoint);
@@ -38,7 +50,8 @@ function damage(): void {
   copyFileSync(run.lastCheckpoint, run.checkpointFor(2));
 }
 
-const damaged = (error: unknown): boolean => error instanceof SafetensorsError && /integrity check failed: tensor 'model\..*' .* does not match its SHA-256/.test(error.message);
+const damaged = (error: unknown): boolean =>
+  error instanceof SafetensorsError && /integrity check failed: tensor 'model\..*' .* does not match its SHA-256/.test(error.message);
 
 test('the intact checkpoint loads on every path', () => {
   assert.ok(analyzeCheckpoint({ checkpoint: run.lastCheckpoint }).samples > 0);
@@ -54,6 +67,24 @@ test('analyze --checkpoint, robustness, analyze FILE.safetensors and train --res
   assert.throws(() => analyzeFiles(run.lastCheckpoint, {}), damaged);
   // --resume passes over a damaged checkpoint to an older intact one (resume-point.ts), and here there is only epoch 1's.
   const notices: string[] = [];
-  await train({ name: 'loaders', out: runDir, dataset: 'gaussian', perClass: 20, model: 'mlp', width: 0.125, epochs: 3, batchSize: 50, measure: 'all', report: false, seed: 3 }, { resume: true, quiet: true, explicit: { epochs: 3 }, notice: (line) => notices.push(line) });
-  assert.ok(notices.some((line) => /last\.safetensors.*integrity check failed/.test(line)), notices.join('\n'));
+  await train(
+    {
+      name: 'loaders',
+      out: runDir,
+      dataset: 'gaussian',
+      perClass: 20,
+      model: 'mlp',
+      width: 0.125,
+      epochs: 3,
+      batchSize: 50,
+      measure: 'all',
+      report: false,
+      seed: 3,
+    },
+    { resume: true, quiet: true, explicit: { epochs: 3 }, notice: (line) => notices.push(line) },
+  );
+  assert.ok(
+    notices.some((line) => /last\.safetensors.*integrity check failed/.test(line)),
+    notices.join('\n'),
+  );
 });

@@ -67,7 +67,10 @@ function bfloat16Bits(x: number): number {
 /** A .safetensors file with BF16 features 'H' and I64 labels 'y' (written by hand: the engine has no bfloat16). */
 function writeBf16Safetensors(file: string, bits: Uint16Array, rows: number, y: BigInt64Array): void {
   const yBytes = y.byteLength;
-  const header = { H: { dtype: 'BF16', shape: [rows, p], data_offsets: [yBytes, yBytes + bits.byteLength] }, y: { dtype: 'I64', shape: [rows], data_offsets: [0, yBytes] } };
+  const header = {
+    H: { dtype: 'BF16', shape: [rows, p], data_offsets: [yBytes, yBytes + bits.byteLength] },
+    y: { dtype: 'I64', shape: [rows], data_offsets: [0, yBytes] },
+  };
   let json = Buffer.from(JSON.stringify(header));
   json = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, ' ')]);
   const length = Buffer.alloc(8);
@@ -76,7 +79,16 @@ function writeBf16Safetensors(file: string, bits: Uint16Array, rows: number, y: 
 }
 
 const cuts = [0, Math.floor(N / 3), Math.floor((2 * N) / 3), N];
-const spec = { features: [] as string[], labels: [] as string[], kinds: [] as string[], weight: join(dir, 'W.npy'), bias: join(dir, 'b.npy'), wd: 5e-4, min_count: 3 as number | null, decision_rows: null as string | null };
+const spec = {
+  features: [] as string[],
+  labels: [] as string[],
+  kinds: [] as string[],
+  weight: join(dir, 'W.npy'),
+  bias: join(dir, 'b.npy'),
+  wd: 5e-4,
+  min_count: 3 as number | null,
+  decision_rows: null as string | null,
+};
 const shardFiles: string[] = [];
 for (let k = 0; k < 3; k++) {
   const [from, to] = [cuts[k]!, cuts[k + 1]!];
@@ -110,7 +122,11 @@ writeFileSync(spec.bias, encodeNpy({ data: bias, shape: [VALUES] }));
 const manifest = join(dir, 'manifest.json');
 writeFileSync(
   manifest,
-  JSON.stringify({ shards: [{ features: 'H-0.npy', labels: 'y-0.npy' }, { features: 'H-1.npy', labels: 'y-1.npy' }, 'part-2.safetensors'], weight: 'W.npy', bias: 'b.npy' }),
+  JSON.stringify({
+    shards: [{ features: 'H-0.npy', labels: 'y-0.npy' }, { features: 'H-1.npy', labels: 'y-1.npy' }, 'part-2.safetensors'],
+    weight: 'W.npy',
+    bias: 'b.npy',
+  }),
 );
 
 function reference(decisionRows?: Float64Array): Record<string, number> {

@@ -36,11 +36,24 @@ function writeShard(k: number, from: number, to: number): void {
   const y = { data: data.labels.slice(from, to), shape: [to - from] };
   writeFileSync(join(dir, `H-${k}.npy`), encodeNpy(H));
   writeFileSync(join(dir, `y-${k}.npy`), encodeNpy(y));
-  writeFileSync(join(dir, `part-${k}.npz`), zipSync({ 'H.npy': encodeNpy(H), 'y.npy': encodeNpy(y), 'W.npy': encodeNpy({ data: data.weight, shape: [C, p] }) }, { level: 0 }));
+  writeFileSync(
+    join(dir, `part-${k}.npz`),
+    zipSync({ 'H.npy': encodeNpy(H), 'y.npy': encodeNpy(y), 'W.npy': encodeNpy({ data: data.weight, shape: [C, p] }) }, { level: 0 }),
+  );
 }
 const cuts = [0, 150, 333, 600];
 for (let k = 0; k < 3; k++) writeShard(k, cuts[k]!, cuts[k + 1]!);
-writeFileSync(join(dir, 'all.npz'), zipSync({ 'H.npy': encodeNpy({ data: data.features, shape: [N, p] }), 'y.npy': encodeNpy({ data: data.labels, shape: [N] }), 'W.npy': encodeNpy({ data: data.weight, shape: [C, p] }) }, { level: 0 }));
+writeFileSync(
+  join(dir, 'all.npz'),
+  zipSync(
+    {
+      'H.npy': encodeNpy({ data: data.features, shape: [N, p] }),
+      'y.npy': encodeNpy({ data: data.labels, shape: [N] }),
+      'W.npy': encodeNpy({ data: data.weight, shape: [C, p] }),
+    },
+    { level: 0 },
+  ),
+);
 writeFileSync(join(dir, 'W.npy'), encodeNpy({ data: data.weight, shape: [C, p] }));
 
 function assertSame(a: Record<string, number>, b: Record<string, number>, what: string): void {
@@ -62,10 +75,16 @@ test('shards as a glob, repeated options, several archives and a manifest all me
     batchSize: 100,
   });
   assertSame(repeated.metrics, whole.metrics, 'repeated');
-  const archives = analyzeFiles([0, 1, 2].map((k) => join(dir, `part-${k}.npz`)), { batchSize: 37 });
+  const archives = analyzeFiles(
+    [0, 1, 2].map((k) => join(dir, `part-${k}.npz`)),
+    { batchSize: 37 },
+  );
   assertSame(archives.metrics, whole.metrics, 'archives');
   const manifest = join(dir, 'manifest.json');
-  writeFileSync(manifest, JSON.stringify({ shards: [{ features: 'H-0.npy', labels: 'y-0.npy' }, 'part-1.npz', { features: 'H-2.npy', labels: 'y-2.npy' }], weight: 'W.npy' }));
+  writeFileSync(
+    manifest,
+    JSON.stringify({ shards: [{ features: 'H-0.npy', labels: 'y-0.npy' }, 'part-1.npz', { features: 'H-2.npy', labels: 'y-2.npy' }], weight: 'W.npy' }),
+  );
   assertSame(analyzeFiles(manifest, {}).metrics, whole.metrics, 'manifest');
 });
 
@@ -113,12 +132,20 @@ test('a shard replaced between the passes is refused by name (checksum, and size
     utimesSync(shard, 1_700_000_000, 1_700_000_000);
     const { atime, mtime } = statSync(shard);
     assert.throws(
-      () => analyzeFiles(undefined, options(() => (writeFileSync(shard, replaced), utimesSync(shard, atime, mtime)))),
+      () =>
+        analyzeFiles(
+          undefined,
+          options(() => (writeFileSync(shard, replaced), utimesSync(shard, atime, mtime))),
+        ),
       inputError(/H-1\.npy: this shard changed between the passes \(the checksum of array 'features' differs\)/),
     );
     writeFileSync(shard, original);
     assert.throws(
-      () => analyzeFiles(undefined, options(() => (writeFileSync(shard, replaced), utimesSync(shard, atime, new Date(mtime.getTime() + 5000))))),
+      () =>
+        analyzeFiles(
+          undefined,
+          options(() => (writeFileSync(shard, replaced), utimesSync(shard, atime, new Date(mtime.getTime() + 5000)))),
+        ),
       inputError(/H-1\.npy: this shard changed while it was being analysed \(its modification time changed\)/),
     );
   } finally {
@@ -145,6 +172,12 @@ test('a missing shard, rows that disagree with the labels, and mixed p are clear
   } finally {
     unlinkSync(wide);
   }
-  assert.throws(() => analyzeFiles(undefined, { featuresFile: join(dir, 'H-*.npy'), labelsFile: join(dir, 'y-[01].npy') }), inputError(/3 feature files but 2 label files/));
-  assert.throws(() => analyzeFiles(undefined, { featuresFile: join(dir, 'Q-*.npy'), labelsFile: join(dir, 'y-*.npy') }), inputError(/Q-\*\.npy: --features-file: no file matches/));
+  assert.throws(
+    () => analyzeFiles(undefined, { featuresFile: join(dir, 'H-*.npy'), labelsFile: join(dir, 'y-[01].npy') }),
+    inputError(/3 feature files but 2 label files/),
+  );
+  assert.throws(
+    () => analyzeFiles(undefined, { featuresFile: join(dir, 'Q-*.npy'), labelsFile: join(dir, 'y-*.npy') }),
+    inputError(/Q-\*\.npy: --features-file: no file matches/),
+  );
 });

@@ -29,7 +29,24 @@ const ALLOWED: Record<string, string[]> = {
   sweep: ['io', 'run', 'data', 'train', 'options', 'report'],
   serve: ['io', 'run', 'report', 'sweep'],
   robustness: ['torch', 'nn', 'data'],
-  cli: ['torch', 'io', 'nn', 'optim', 'collapse', 'data', 'run', 'train', 'analyze', 'report', 'serve', 'robustness', 'distributed', 'options', 'sweep', 'track'],
+  cli: [
+    'torch',
+    'io',
+    'nn',
+    'optim',
+    'collapse',
+    'data',
+    'run',
+    'train',
+    'analyze',
+    'report',
+    'serve',
+    'robustness',
+    'distributed',
+    'options',
+    'sweep',
+    'track',
+  ],
 };
 
 /** The files at the top of src/ that every folder may import. */

@@ -59,16 +59,40 @@ const CASES: Case[] = [
   { args: ['train', '--out', never, '--batch-size', '0'], code: usage, stderr: /'--batch-size <n>' argument '0' is invalid\. must be an integer >= 1/ },
   { args: ['train', '--out', never, '--lr', '0'], code: usage, stderr: /'--lr <lr>' argument '0' is invalid\. must be a number > 0/ },
   { args: ['train', '--out', never, '--lr', '1e308'], code: usage, stderr: /'--lr <lr>' argument '1e308' is invalid/ },
-  { args: ['train', '--out', never, '--weight-decay', '1e300'], code: usage, stderr: /'--weight-decay <wd>' argument '1e300' is invalid\. must be a number >= 0 and <= 1/ },
-  { args: ['train', '--out', never, '--threads', '4294967297'], code: usage, stderr: /'--threads <n>' argument '4294967297' is invalid\. must be an integer >= 1 and <= 1024/ },
-  { args: ['train', '--out', never, '--epochs', 'many'], code: usage, stderr: /'--epochs <n>' argument 'many' is invalid\. must be an integer >= 1 .*, got 'many'/ },
+  {
+    args: ['train', '--out', never, '--weight-decay', '1e300'],
+    code: usage,
+    stderr: /'--weight-decay <wd>' argument '1e300' is invalid\. must be a number >= 0 and <= 1/,
+  },
+  {
+    args: ['train', '--out', never, '--threads', '4294967297'],
+    code: usage,
+    stderr: /'--threads <n>' argument '4294967297' is invalid\. must be an integer >= 1 and <= 1024/,
+  },
+  {
+    args: ['train', '--out', never, '--epochs', 'many'],
+    code: usage,
+    stderr: /'--epochs <n>' argument 'many' is invalid\. must be an integer >= 1 .*, got 'many'/,
+  },
   { args: ['train', '--out', never, '--measure', 'bogus'], code: usage, stderr: /'--measure <when>' argument 'bogus' is invalid/ },
   { args: ['train', '--out', never, '--loss', 'hinge'], code: usage, stderr: /'--loss <loss>' argument 'hinge' is invalid\. must be one of ce, mse/ },
-  { args: ['train', '--out', never, '--dataset', 'imagenet'], code: usage, stderr: /'--dataset <name>' argument 'imagenet' is invalid\. unknown dataset 'imagenet'; expected one of .*fashion-mnist/ },
-  { args: ['train', '--out', never, '--dataset', 'gaussian', '--model', 'alexnet'], code: usage, stderr: /'--model <name>' argument 'alexnet' is invalid\. unknown model 'alexnet'; expected one of mlp, vgg11/ },
+  {
+    args: ['train', '--out', never, '--dataset', 'imagenet'],
+    code: usage,
+    stderr: /'--dataset <name>' argument 'imagenet' is invalid\. unknown dataset 'imagenet'; expected one of .*fashion-mnist/,
+  },
+  {
+    args: ['train', '--out', never, '--dataset', 'gaussian', '--model', 'alexnet'],
+    code: usage,
+    stderr: /'--model <name>' argument 'alexnet' is invalid\. unknown model 'alexnet'; expected one of mlp, vgg11/,
+  },
   { args: ['train', '--out', never, '--preset', 'nope'], code: usage, stderr: /--preset: unknown preset 'nope'/ },
   // train: settings that cannot take effect together
-  { args: ['train', '--out', never, '--epochs', '30', '--milestones', '10,40'], code: usage, stderr: /--milestones 10,40: milestone 40 is not before the run's last epoch \(30\)/ },
+  {
+    args: ['train', '--out', never, '--epochs', '30', '--milestones', '10,40'],
+    code: usage,
+    stderr: /--milestones 10,40: milestone 40 is not before the run's last epoch \(30\)/,
+  },
   { args: ['train', '--out', never, '--epochs', '10', '--measure', '3,20'], code: usage, stderr: /--measure 3,20: epoch 20 is beyond the run's 10 epochs/ },
   { args: ['train', '--out', never, '--dataset', 'gaussian', '--pad'], code: usage, stderr: /--pad: the gaussian dataset has vectors, not images/ },
   { args: ['train', '--out', never, '--model', 'ufm', '--pad'], code: usage, stderr: /--pad: the unconstrained-features model has no input images/ },
@@ -100,7 +124,11 @@ const CASES: Case[] = [
   { args: ['sweep', 'bogus'], code: usage, stderr: /unknown command 'bogus'/ },
   { args: ['sweep', 'plan', zeroLr], code: usage, stderr: /required option '--out <dir>' not specified/ },
   { args: ['sweep', 'plan', zeroLr, '--out', never], code: error, stderr: /zero-lr\.yaml: axes\.lr\[0\]: --lr: must be a number > 0 and <= 1000, got 0/ },
-  { args: ['sweep', 'plan', lateMilestone, '--out', never], code: error, stderr: /late-milestone\.yaml: row 1 \(.*"milestones":\[20\].*\): --milestones 20: milestone 20 is not before the run's last epoch \(10\)/ },
+  {
+    args: ['sweep', 'plan', lateMilestone, '--out', never],
+    code: error,
+    stderr: /late-milestone\.yaml: row 1 \(.*"milestones":\[20\].*\): --milestones 20: milestone 20 is not before the run's last epoch \(10\)/,
+  },
   { args: ['sweep', 'run', missing, '--backend', 'nope'], code: usage, stderr: /argument 'nope' is invalid\. Allowed choices are local, slurm/ },
   { args: ['sweep', 'run', missing, '--parallel', '0'], code: usage, stderr: /'--parallel <n>' argument '0' is invalid/ },
   { args: ['sweep', 'run', missing], code: error, stderr: /missing/ },
@@ -130,9 +158,11 @@ test('every command: argv -> the README exit code and a message that names the o
   };
   // A few processes at a time: each case is a short start-up, mostly waiting.
   const queue = [...CASES];
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await check(next);
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await check(next);
+    }),
+  );
   assert.deepEqual(failures, []);
   assert.ok(!existsSync(never), 'a refused start created its run directory');
 });

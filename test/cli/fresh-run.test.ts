@@ -22,7 +22,8 @@ function ownRun(name: string): string {
   return root;
 }
 
-const refused = (error: unknown) => error instanceof UsageError && /--fresh: .* it is not a run directory of ncollapse, so it is left alone/.test(error.message);
+const refused = (error: unknown) =>
+  error instanceof UsageError && /--fresh: .* it is not a run directory of ncollapse, so it is left alone/.test(error.message);
 
 test('--fresh removes a run directory of ours and says what it removed', () => {
   const root = ownRun('ours');
@@ -41,12 +42,18 @@ test('--fresh refuses an unrelated folder, a plain file, and a run with files we
 
   const file = join(dir, 'thesis.tex');
   writeFileSync(file, 'precious');
-  assert.throws(() => removeOwnRun(file), (error: unknown) => refused(error) && /is not a folder/.test((error as Error).message));
+  assert.throws(
+    () => removeOwnRun(file),
+    (error: unknown) => refused(error) && /is not a folder/.test((error as Error).message),
+  );
   assert.equal(readFileSync(file, 'utf8'), 'precious');
 
   const mixed = ownRun('mixed');
   writeFileSync(join(mixed, 'notes.md'), 'precious');
-  assert.throws(() => removeOwnRun(mixed), (error: unknown) => refused(error) && /notes\.md/.test((error as Error).message));
+  assert.throws(
+    () => removeOwnRun(mixed),
+    (error: unknown) => refused(error) && /notes\.md/.test((error as Error).message),
+  );
   assert.equal(readFileSync(join(mixed, 'notes.md'), 'utf8'), 'precious');
   assert.ok(existsSync(join(mixed, 'config.json')));
 
@@ -54,7 +61,10 @@ test('--fresh refuses an unrelated folder, a plain file, and a run with files we
   mkdirSync(foreignConfig);
   writeFileSync(join(foreignConfig, 'config.json'), '{"editor": "vim"}');
   writeFileSync(join(foreignConfig, 'status.json'), '{"state": "finished"}');
-  assert.throws(() => removeOwnRun(foreignConfig), (error: unknown) => refused(error) && /no config\.json written by ncollapse/.test((error as Error).message));
+  assert.throws(
+    () => removeOwnRun(foreignConfig),
+    (error: unknown) => refused(error) && /no config\.json written by ncollapse/.test((error as Error).message),
+  );
   assert.ok(existsSync(join(foreignConfig, 'config.json')));
 });
 

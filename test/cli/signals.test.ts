@@ -19,7 +19,10 @@ function status(finished: { code: number | null; signal: NodeJS.Signals | null }
 }
 
 test('serve (which stops cleanly on a signal) exits 143 on SIGTERM and 130 on SIGINT', async () => {
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     const serve = startCli(['serve', dir, '--port', '0']);
     let out = '';
     serve.child.stdout!.on('data', (d) => (out += d));
@@ -34,7 +37,7 @@ test('analyze, killed while it measures, does not exit 0', async () => {
   // Large enough to take a while: 40,000 x 256 features in 10 classes.
   const n = 40_000;
   const p = 256;
-  const features = new Float32Array(n * p).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+  const features = new Float32Array(n * p).map((_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
   const labels = BigInt64Array.from({ length: n }, (_, i) => BigInt(i % 10));
   const file = join(dir, 'features.npz');
   writeFileSync(file, zipSync({ 'H.npy': encodeNpy({ data: features, shape: [n, p] }), 'y.npy': encodeNpy({ data: labels, shape: [n] }) }, { level: 0 }));

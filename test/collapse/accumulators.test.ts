@@ -8,7 +8,9 @@ function twoPassCovariance(features: Tensor, labels: Tensor, C: number): Tensor 
   return tidy(() => {
     const h = features.to('float64');
     const counts = labels.bincount(C).to('float64').unsqueeze(1);
-    const means = zeros([C, h.size(1)], { dtype: 'float64' }).indexAdd(0, labels, h).div(counts);
+    const means = zeros([C, h.size(1)], { dtype: 'float64' })
+      .indexAdd(0, labels, h)
+      .div(counts);
     const d = h.sub(means.indexSelect(0, labels));
     return d.T.mm(d).div(h.size(0));
   });

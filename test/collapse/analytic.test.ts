@@ -31,11 +31,20 @@ test('a perfectly collapsed configuration gives 0 for every metric that vanishes
   const offset = [3, -1, 2, 0.5, 7, -4];
   const means = etf.map((row) => row.map((v, j) => 5 * v + offset[j]!));
   const labels = Array.from({ length: 40 }, (_, i) => (i * 7) % C);
-  const features = tensor(labels.map((y) => means[y]!), { dtype: 'float64' });
+  const features = tensor(
+    labels.map((y) => means[y]!),
+    { dtype: 'float64' },
+  );
   const y = tensor(BigInt64Array.from(labels, BigInt));
-  const weight = tensor(etf.map((row) => row.map((v) => 2 * v)), { dtype: 'float64' });
+  const weight = tensor(
+    etf.map((row) => row.map((v) => 2 * v)),
+    { dtype: 'float64' },
+  );
   // The bias cancels the offset, so z_c = 2 * 5 * cos(e_c, e_y).
-  const bias = tensor(etf.map((row) => -row.reduce((s, v, j) => s + 2 * v * offset[j]!, 0)), { dtype: 'float64' });
+  const bias = tensor(
+    etf.map((row) => -row.reduce((s, v, j) => s + 2 * v * offset[j]!, 0)),
+    { dtype: 'float64' },
+  );
   try {
     const m = measureCollapseOfArrays(features, y, { numClasses: C, weight, bias, weightDecay: 5e-4, batchSize: 16 });
     for (const key of [
@@ -77,9 +86,26 @@ test('a perfectly collapsed configuration gives 0 for every metric that vanishes
  * W = [[1, 0], [0, 1], [-1, -1]], b = 0: z = (h_x, h_y, -h_x - h_y), ||W||_F = 2.
  */
 test('hand-computed three-class example', () => {
-  const features = tensor([[3, 1], [3, -1], [1, 3], [-1, 3], [0, 2], [0, -2]], { dtype: 'float64' });
+  const features = tensor(
+    [
+      [3, 1],
+      [3, -1],
+      [1, 3],
+      [-1, 3],
+      [0, 2],
+      [0, -2],
+    ],
+    { dtype: 'float64' },
+  );
   const labels = tensor(BigInt64Array.from([0n, 0n, 1n, 1n, 2n, 2n]));
-  const weight = tensor([[1, 0], [0, 1], [-1, -1]], { dtype: 'float64' });
+  const weight = tensor(
+    [
+      [1, 0],
+      [0, 1],
+      [-1, -1],
+    ],
+    { dtype: 'float64' },
+  );
   try {
     const m = measureCollapseOfArrays(features, labels, { numClasses: 3, weight, batchSize: 4 });
     const close = (key: keyof typeof m, expected: number) => assert.ok(Math.abs(m[key]! - expected) < 1e-12, `${key}: ${m[key]} vs ${expected}`);
@@ -108,7 +134,10 @@ test('hand-computed three-class example', () => {
     close('maxangle_classifier', mean([0.5, Math.abs(0.5 - Math.SQRT1_2), Math.abs(0.5 - Math.SQRT1_2)]));
     const Wn = [1, 0, 0, 1, -1, -1].map((v) => v / 2);
     const Mn = [2, -1, -1, 2, -1, -1].map((v) => v / Math.sqrt(12));
-    close('self_duality', Wn.reduce((s, w, i) => s + (w - Mn[i]!) ** 2, 0));
+    close(
+      'self_duality',
+      Wn.reduce((s, w, i) => s + (w - Mn[i]!) ** 2, 0),
+    );
   } finally {
     dispose([features, labels, weight]);
   }
@@ -119,10 +148,27 @@ test('ties go to the lowest index, for the nearest centre and for the network', 
   //   class 0: (2, 1), (2, -1) -> mu_0 = (2, 0)
   //   class 1: (-2, 1), (-2, -1) -> mu_1 = (-2, 0)
   //   class 2: (0, 0), (0, 6) -> mu_2 = (0, 3); (0, 0) is at distance 2 from mu_0 and mu_1, 3 from mu_2.
-  const features = tensor([[2, 1], [2, -1], [-2, 1], [-2, -1], [0, 0], [0, 6]], { dtype: 'float64' });
+  const features = tensor(
+    [
+      [2, 1],
+      [2, -1],
+      [-2, 1],
+      [-2, -1],
+      [0, 0],
+      [0, 6],
+    ],
+    { dtype: 'float64' },
+  );
   const labels = tensor(BigInt64Array.from([0n, 0n, 1n, 1n, 2n, 2n]));
   // Rows 0 and 1 identical: the network can never prefer class 1 over class 0.
-  const weight = tensor([[1, 0], [1, 0], [0, 1]], { dtype: 'float64' });
+  const weight = tensor(
+    [
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ],
+    { dtype: 'float64' },
+  );
   try {
     const m = measureCollapseOfArrays(features, labels, { numClasses: 3, weight });
     // NCC: 0, 0, 1, 1, then (0,0) -> tie 0/1 -> 0 (wrong), (0,6) -> 2.

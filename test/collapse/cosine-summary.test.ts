@@ -30,9 +30,18 @@ test('the cosine summary over tiles equals a double loop over every pair', () =>
     }
   }
   assert.deepEqual(summary.counts, counts);
-  assert.equal(summary.counts.reduce((a, b) => a + b, 0), (C * (C - 1)) / 2);
-  const order = best.map((x, c) => ({ c, ...x })).sort((x, y) => y.cos - x.cos).slice(0, 5);
-  assert.deepEqual(summary.interference.map((x) => [x.class, x.partner]), order.map((x) => [x.c, x.partner]));
+  assert.equal(
+    summary.counts.reduce((a, b) => a + b, 0),
+    (C * (C - 1)) / 2,
+  );
+  const order = best
+    .map((x, c) => ({ c, ...x }))
+    .sort((x, y) => y.cos - x.cos)
+    .slice(0, 5);
+  assert.deepEqual(
+    summary.interference.map((x) => [x.class, x.partner]),
+    order.map((x) => [x.c, x.partner]),
+  );
   for (let i = 0; i < 5; i++) assert.ok(Math.abs(summary.interference[i]!.cos - order[i]!.cos) < 1e-12);
   vectors.dispose();
 });
@@ -43,12 +52,19 @@ test('above the class limit the last-layer geometry holds summaries instead of C
   const { features, labels, weight } = tidy(() => {
     const labels = arange(0, 3 * C).remainder(C);
     const means = randn([C, 12], { dtype: 'float64' });
-    return { features: means.indexSelect(0, labels).add(randn([3 * C, 12], { dtype: 'float64' }).mul(0.1)), labels, weight: randn([C, 12], { dtype: 'float64' }) };
+    return {
+      features: means.indexSelect(0, labels).add(randn([3 * C, 12], { dtype: 'float64' }).mul(0.1)),
+      labels,
+      weight: randn([C, 12], { dtype: 'float64' }),
+    };
   });
   const geometry = lastLayerGeometry(featureBatches(features, labels, 64), weight, C);
   assert.equal(geometry.cos_means, undefined);
   assert.equal(geometry.pca_means, undefined);
-  assert.equal(geometry.cos_summary!.means.counts.reduce((a, b) => a + b, 0), (C * (C - 1)) / 2);
+  assert.equal(
+    geometry.cos_summary!.means.counts.reduce((a, b) => a + b, 0),
+    (C * (C - 1)) / 2,
+  );
   assert.equal(geometry.cos_summary!.classifier.interference.length, 10);
   for (const t of [features, labels, weight]) t.dispose();
 });

@@ -11,7 +11,10 @@ export function gaussianClasses(options: { n: number; p: number; C: number; spre
   return tidy(() => {
     const labels = randint(0, options.C, [options.n]);
     const means = randn([options.C, options.p], { dtype: 'float64' }).mul(3);
-    const features = means.indexSelect(0, labels).add(randn([options.n, options.p], { dtype: 'float64' }).mul(options.spread ?? 1)).to(options.dtype ?? 'float32');
+    const features = means
+      .indexSelect(0, labels)
+      .add(randn([options.n, options.p], { dtype: 'float64' }).mul(options.spread ?? 1))
+      .to(options.dtype ?? 'float32');
     const weight = means.add(randn([options.C, options.p], { dtype: 'float64' }).mul(0.5));
     const bias = randn([options.C], { dtype: 'float64' }).mul(0.1);
     return { features, labels, weight, bias };

@@ -7,7 +7,17 @@ import { gaussianClasses } from './data.js';
 
 function small() {
   return {
-    features: tensor([[0, 0], [1, 0], [5, 5], [6, 5], [0, 9], [1, 9]], { dtype: 'float32' }),
+    features: tensor(
+      [
+        [0, 0],
+        [1, 0],
+        [5, 5],
+        [6, 5],
+        [0, 9],
+        [1, 9],
+      ],
+      { dtype: 'float32' },
+    ),
     labels: tensor(BigInt64Array.from([0n, 0n, 1n, 1n, 2n, 2n])),
   };
 }
@@ -40,7 +50,17 @@ test('labels out of range, negative or not integers are errors', () => {
 });
 
 test('NaN or infinite features are an error naming the class, never a NaN metric', () => {
-  const features = tensor([[0, 0], [1, 0], [5, Number.NaN], [6, 5], [0, 9], [1, Number.POSITIVE_INFINITY]], { dtype: 'float32' });
+  const features = tensor(
+    [
+      [0, 0],
+      [1, 0],
+      [5, Number.NaN],
+      [6, 5],
+      [0, 9],
+      [1, Number.POSITIVE_INFINITY],
+    ],
+    { dtype: 'float32' },
+  );
   const { labels } = small();
   try {
     throwsCollapse(() => measureCollapseOfArrays(features, labels, { numClasses: 3 }), /classes 1, 2 contain NaN or infinite values/);
@@ -52,8 +72,23 @@ test('NaN or infinite features are an error naming the class, never a NaN metric
 
 test('fewer than two classes, a weight of the wrong width, coinciding means are errors', () => {
   const { features, labels } = small();
-  const wide = tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1]], { dtype: 'float64' });
-  const same = tensor([[1, 1], [1, 1], [1, 1], [1, 1]], { dtype: 'float32' });
+  const wide = tensor(
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+    { dtype: 'float64' },
+  );
+  const same = tensor(
+    [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ],
+    { dtype: 'float32' },
+  );
   const two = tensor(BigInt64Array.from([0n, 1n, 0n, 1n]));
   try {
     throwsCollapse(() => measureCollapseOfArrays(features, labels, { numClasses: 1 }), /at least two classes/);

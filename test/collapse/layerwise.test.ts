@@ -10,7 +10,11 @@ import { gaussianClasses } from './data.js';
 /** x W (a fixed random matrix), then optionally ReLU. */
 class Mix extends Module {
   private readonly weight: Tensor;
-  constructor(inputs: number, outputs: number, private readonly relu: boolean) {
+  constructor(
+    inputs: number,
+    outputs: number,
+    private readonly relu: boolean,
+  ) {
     super();
     this.weight = keep(randn([inputs, outputs], { dtype: 'float64' }).div(Math.sqrt(inputs)));
   }
@@ -59,7 +63,11 @@ test('per-block collapse equals measureCollapse on that block output, flattened 
       const layers = measureLayerwiseCollapse(net, inputBatches(data.features, data.labels, 64), { numClasses: 4, pool });
       assert.deepEqual(
         layers.map((l) => [l.name, l.depth]),
-        [['block0', 1], ['block1', 2], ['block2', 3]],
+        [
+          ['block0', 1],
+          ['block1', 2],
+          ['block2', 3],
+        ],
       );
       tidy(() => {
         let h = data.features;
@@ -91,7 +99,10 @@ test('an MLP from src/nn/models: one record per block, train mode restored, noth
   const data = gaussianClasses({ n: 300, p: 12, C: 3 });
   model.train();
   const layers = measureLayerwiseCollapse(model, inputBatches(data.features, data.labels, 50), { numClasses: 3 });
-  assert.deepEqual(layers.map((l) => l.name), model.blockNames());
+  assert.deepEqual(
+    layers.map((l) => l.name),
+    model.blockNames(),
+  );
   assert.equal(model.training, true);
   for (const layer of layers) {
     for (const key of ['nc1', 'nc1_trace_ratio', 'cdnv', 'ncc_accuracy'] as const) assert.ok(Number.isFinite(layer[key]), `${layer.name}.${key}`);

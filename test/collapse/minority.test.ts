@@ -69,7 +69,12 @@ test('without minority classes the keys are left out, never 0 or NaN; without a 
     const empty = measureCollapseOfArrays(t.features, t.labels, { numClasses: golden.numClasses, weight: t.weight, minorityClasses: [] });
     for (const metrics of [none, empty]) for (const key of Object.keys(metrics)) assert.doesNotMatch(key, /ority_cos/);
     const meansOnly = measureCollapseOfArrays(t.features, t.labels, { numClasses: golden.numClasses, minorityClasses: [0, 1] });
-    assert.deepEqual(Object.keys(meansOnly).filter((k) => k.includes('ority_cos')).sort(), ['majority_cos_means', 'minority_cos_means']);
+    assert.deepEqual(
+      Object.keys(meansOnly)
+        .filter((k) => k.includes('ority_cos'))
+        .sort(),
+      ['majority_cos_means', 'minority_cos_means'],
+    );
     // One minority class: no minority pair, so no minority key; the majority pairs still count.
     const one = measureCollapseOfArrays(t.features, t.labels, { numClasses: golden.numClasses, weight: t.weight, minorityClasses: [golden.numClasses - 1] });
     assert.equal('minority_cos_classifier' in one, false);

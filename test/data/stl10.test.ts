@@ -16,8 +16,7 @@ function stl10Images(count: number): Uint8Array {
   const out = new Uint8Array(count * IMAGE);
   for (let n = 0; n < count; n++)
     for (let ch = 0; ch < 3; ch++)
-      for (let r = 0; r < SIDE; r++)
-        for (let c = 0; c < SIDE; c++) out[n * IMAGE + ch * SIDE * SIDE + c * SIDE + r] = value(n, ch, r, c);
+      for (let r = 0; r < SIDE; r++) for (let c = 0; c < SIDE; c++) out[n * IMAGE + ch * SIDE * SIDE + c * SIDE + r] = value(n, ch, r, c);
   return out;
 }
 
@@ -56,7 +55,8 @@ test('an STL-10 label 0 is rejected: labels start at 1', () => {
   writeFileSync(join(dir, 'y.bin'), Uint8Array.from([3, 0]));
   assert.throws(
     () => readStl10Split(join(dir, 'x.bin'), join(dir, 'y.bin')),
-    (error: unknown) => error instanceof DatasetError && error.message === `${join(dir, 'y.bin')}: label 0 at index 1, expected 1..10 (STL-10 labels start at 1)`,
+    (error: unknown) =>
+      error instanceof DatasetError && error.message === `${join(dir, 'y.bin')}: label 0 at index 1, expected 1..10 (STL-10 labels start at 1)`,
   );
 });
 

@@ -15,8 +15,7 @@ const value = (n: number, ch: number, r: number, c: number) => (n * 17 + ch * 83
 function svhnX(count: number): MatVariableSpec {
   const values = new Uint8Array(3072 * count);
   for (let n = 0; n < count; n++)
-    for (let ch = 0; ch < 3; ch++)
-      for (let c = 0; c < 32; c++) for (let r = 0; r < 32; r++) values[r + 32 * c + 1024 * ch + 3072 * n] = value(n, ch, r, c);
+    for (let ch = 0; ch < 3; ch++) for (let c = 0; c < 32; c++) for (let r = 0; r < 32; r++) values[r + 32 * c + 1024 * ch + 3072 * n] = value(n, ch, r, c);
   return { name: 'X', classCode: mx.UINT8, dims: [32, 32, 3, count], storage: mi.UINT8, values };
 }
 
@@ -74,7 +73,10 @@ test('SVHN errors: label outside 1..10, counts that differ, missing variable, mi
   const dir = tempDir();
   const path = join(dir, 'bad.mat');
   writeFileSync(path, writeMat([svhnX(2), svhnY([0, 3])]));
-  assert.throws(() => readSvhnFile(path), (error: unknown) => error instanceof DatasetError && error.message === `${path}: label 0 at index 0 of "y", expected 1..10 (10 stands for the digit 0)`);
+  assert.throws(
+    () => readSvhnFile(path),
+    (error: unknown) => error instanceof DatasetError && error.message === `${path}: label 0 at index 0 of "y", expected 1..10 (10 stands for the digit 0)`,
+  );
 
   writeFileSync(path, writeMat([svhnX(2), svhnY([1, 2, 3])]));
   assert.throws(() => readSvhnFile(path), /image and label counts differ: 2 images in "X" \(dims 32x32x3x2\), 3 labels in "y" \(dims 3x1\)/);

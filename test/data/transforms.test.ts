@@ -32,16 +32,24 @@ test('perClass with a seed draws K per class at random, reproducibly', () => {
   const b = perClass(split, 5, { seed: 1 });
   assert.deepEqual(firstPixels(a), firstPixels(b));
   assert.notDeepEqual(firstPixels(a), firstPixels(perClass(split, 5)));
-  assert.deepEqual([0, 1].map((c) => [...a.labels].filter((l) => l === c).length), [5, 5]);
+  assert.deepEqual(
+    [0, 1].map((c) => [...a.labels].filter((l) => l === c).length),
+    [5, 5],
+  );
   const order = firstPixels(a);
-  assert.deepEqual([...order].sort((x, y) => x - y), order, 'file order kept');
+  assert.deepEqual(
+    [...order].sort((x, y) => x - y),
+    order,
+    'file order kept',
+  );
 });
 
 test('perClass refuses a class with fewer than K examples, naming it', () => {
   const split = numberedSplit([0, 0, 1, 0]);
   assert.throws(
     () => perClass(split, 2, { source: 'train-labels-idx1-ubyte.gz' }),
-    (error: unknown) => error instanceof DatasetError && error.message === 'train-labels-idx1-ubyte.gz: class 1 has 1 examples, fewer than the 2 per class asked for',
+    (error: unknown) =>
+      error instanceof DatasetError && error.message === 'train-labels-idx1-ubyte.gz: class 1 has 1 examples, fewer than the 2 per class asked for',
   );
   assert.throws(() => perClass(numberedSplit([0, 0]), 1, { numClasses: 2 }), /class 1 has 0 examples/);
 });
@@ -49,10 +57,13 @@ test('perClass refuses a class with fewer than K examples, naming it', () => {
 test('standardisation: per-pixel mean 0 and std 1 on train, train statistics applied to test', () => {
   const count = 50;
   const images = new Float32Array(count * 3 * 2 * 2);
-  for (let n = 0; n < count; n++)
-    for (let p = 0; p < 12; p++) images[n * 12 + p] = p === 5 ? 0.25 : ((n * 7 + p * 13) % 17) / 17 + p;
+  for (let n = 0; n < count; n++) for (let p = 0; p < 12; p++) images[n * 12 + p] = p === 5 ? 0.25 : ((n * 7 + p * 13) % 17) / 17 + p;
   const train = makeSplit(images, new Int32Array(count), [3, 2, 2]);
-  const test = makeSplit(Float32Array.from({ length: 12 }, (_, p) => p), new Int32Array(1), [3, 2, 2]);
+  const test = makeSplit(
+    Float32Array.from({ length: 12 }, (_, p) => p),
+    new Int32Array(1),
+    [3, 2, 2],
+  );
   const result = standardize(train, test);
   for (let p = 0; p < 12; p++) {
     let sum = 0;
@@ -133,7 +144,10 @@ test('holdOut is stratified by class, seeded, and partitions the split', () => {
   assert.equal([...heldOut.labels].filter((l) => l === 0).length, 12);
   assert.equal([...heldOut.labels].filter((l) => l === 1).length, 8);
   const all = [...firstPixels(kept), ...firstPixels(heldOut)].sort((a, b) => a - b);
-  assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => 10 * i));
+  assert.deepEqual(
+    all,
+    Array.from({ length: 100 }, (_, i) => 10 * i),
+  );
   assert.deepEqual(firstPixels(holdOut(split, { fraction: 0.2, seed: 4 }).heldOut), firstPixels(heldOut));
   assert.notDeepEqual(firstPixels(holdOut(split, { fraction: 0.2, seed: 5 }).heldOut), firstPixels(heldOut));
 });

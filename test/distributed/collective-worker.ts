@@ -8,9 +8,7 @@ torch.setNumThreads(1);
 const rank = Number(process.env.DIST_RANK);
 const worldSize = Number(process.env.DIST_WORLD_SIZE);
 const store: ProcessGroupOptions['store'] =
-  process.env.DIST_STORE === 'file'
-    ? { kind: 'file', path: process.env.DIST_PATH! }
-    : { kind: 'tcp', host: '127.0.0.1', port: Number(process.env.DIST_PORT) };
+  process.env.DIST_STORE === 'file' ? { kind: 'file', path: process.env.DIST_PATH! } : { kind: 'tcp', host: '127.0.0.1', port: Number(process.env.DIST_PORT) };
 const timeoutMs = Number(process.env.DIST_TIMEOUT_MS ?? 60_000);
 const scenario = process.env.DIST_SCENARIO ?? 'known';
 
@@ -26,15 +24,17 @@ function known(): Record<string, unknown> {
   const counts = torch.tensor([rank + 1, 10], { dtype: 'int64' });
   group.allReduce(counts, 'sum');
   const fromZero = torch.full([4], rank === 0 ? 7 : -1);
-  const fromLast = torch.tensor([[rank, rank], [rank, rank]], { dtype: 'float64' });
+  const fromLast = torch.tensor(
+    [
+      [rank, rank],
+      [rank, rank],
+    ],
+    { dtype: 'float64' },
+  );
   group.broadcast([fromZero], 0);
   group.broadcast([fromLast], worldSize - 1);
   // Gradients of mixed dtypes and a bucket smaller than one tensor: several buckets.
-  const grads = [
-    torch.full([3, 2], rank + 1),
-    torch.full([5], 10 * (rank + 1), { dtype: 'float64' }),
-    torch.full([2], -(rank + 1)),
-  ];
+  const grads = [torch.full([3, 2], rank + 1), torch.full([5], 10 * (rank + 1), { dtype: 'float64' }), torch.full([2], -(rank + 1))];
   const buckets = group.allReduceMean(grads, 16);
   group.barrier();
   return {

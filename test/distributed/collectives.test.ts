@@ -62,7 +62,10 @@ describe('c10d collectives (Gloo, one process per rank)', () => {
     }
   }
 
-  for (const [kind, worldSize] of [['tcp', 3], ['file', 2]] as const) {
+  for (const [kind, worldSize] of [
+    ['tcp', 3],
+    ['file', 2],
+  ] as const) {
     it(`a killed peer makes the others fail with a clear error (${kind}, world of ${worldSize})`, { timeout: 60_000 }, async () => {
       const results = await runWorld(kind, worldSize, 'killed', 20_000);
       const victim = results[worldSize - 1]!;

@@ -20,7 +20,13 @@ describe('distributed environment', () => {
   });
 
   it('reads srun variables: rank, world, local rank, the first node as master and a port from the job id', () => {
-    const env = distributedEnvironment({ SLURM_PROCID: '2', SLURM_NTASKS: '4', SLURM_LOCALID: '0', SLURM_JOB_NODELIST: 'gpu[07-09,12],cpu1', SLURM_JOB_ID: '123456' });
+    const env = distributedEnvironment({
+      SLURM_PROCID: '2',
+      SLURM_NTASKS: '4',
+      SLURM_LOCALID: '0',
+      SLURM_JOB_NODELIST: 'gpu[07-09,12],cpu1',
+      SLURM_JOB_ID: '123456',
+    });
     assert.equal(env?.source, 'slurm');
     assert.equal(env?.rank, 2);
     assert.equal(env?.worldSize, 4);
@@ -32,7 +38,10 @@ describe('distributed environment', () => {
   });
 
   it('names the variable and what was expected when a value is bad', () => {
-    assert.throws(() => distributedEnvironment({ RANK: '2', WORLD_SIZE: '2', MASTER_PORT: '5' }), (e: Error) => e instanceof UsageError && /RANK=2/.test(e.message));
+    assert.throws(
+      () => distributedEnvironment({ RANK: '2', WORLD_SIZE: '2', MASTER_PORT: '5' }),
+      (e: Error) => e instanceof UsageError && /RANK=2/.test(e.message),
+    );
     assert.throws(() => distributedEnvironment({ RANK: 'x', WORLD_SIZE: '2', MASTER_PORT: '5' }), /RANK="x": expected an integer >= 0/);
     assert.throws(() => distributedEnvironment({ RANK: '0', WORLD_SIZE: '2' }), /MASTER_PORT=undefined/);
     assert.throws(() => distributedEnvironment({ RANK: '0', WORLD_SIZE: '2', MASTER_PORT: '5', NCOLLAPSE_DIST_BACKEND: 'mpi' }), /expected gloo or nccl/);
@@ -64,7 +73,11 @@ describe('rank batches', () => {
       assert.ok(batches >= single.length, `world ${worldSize}: ${batches} batches`);
       for (let b = 0; b < single.length; b++) {
         const union = perRank.flatMap((r) => r[b]!).sort((x, y) => x - y);
-        assert.deepEqual(union, [...single[b]!].sort((x, y) => x - y), `world ${worldSize}, batch ${b}`);
+        assert.deepEqual(
+          union,
+          [...single[b]!].sort((x, y) => x - y),
+          `world ${worldSize}, batch ${b}`,
+        );
         for (const r of perRank) assert.equal(r[b]!.length, 12 / worldSize);
       }
     }

@@ -38,7 +38,10 @@ describe('ncollapse launch', () => {
     assert.equal(two.code, 0, two.stderr);
     const expected = readJsonLines(join(single, 'metrics.jsonl'));
     const got = readJsonLines(join(parallel, 'metrics.jsonl'));
-    assert.deepEqual(got.map((r) => r.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      got.map((r) => r.epoch),
+      [1, 2, 3],
+    );
     for (const [i, record] of got.entries()) {
       assert.deepEqual(Object.keys(record).sort(), Object.keys(expected[i]!).sort());
       for (const [key, value] of Object.entries(record)) if (typeof value === 'number') assert.ok(Number.isFinite(value), `${key} = ${value}`);
@@ -87,7 +90,10 @@ describe('ncollapse launch', () => {
     }
     const resumed = await runCli(['launch', '--nproc', '2', 'train', '--resume', '--quiet', '--out', out]);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
     assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).state, 'finished');
   });
 
@@ -109,18 +115,32 @@ describe('ncollapse launch', () => {
     assert.equal(metricLines(join(out, 'metrics.jsonl')), lines, 'the refused resume changed the run');
     const resumed = await runCli(['train', '--resume', '--quiet', '--out', out]);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch), [1, 2, 3, 4]);
+    assert.deepEqual(
+      readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch),
+      [1, 2, 3, 4],
+    );
     assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).state, 'finished');
   });
 
   it('ranks started by srun (SLURM_PROCID, SLURM_NTASKS, SLURM_JOB_NODELIST) train together, without launch', { timeout: 180_000 }, async () => {
     const out = join(root, 'slurm');
     const port = await freePort();
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT'].includes(k)));
+    const base = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT'].includes(k)),
+    );
     const ranks = [0, 1].map((rank) => {
       const child = spawn(process.execPath, [BIN, 'train', ...JOB, '--epochs', '1', '--measure', 'all', '--out', out], {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...base, OMP_NUM_THREADS: '1', SLURM_PROCID: String(rank), SLURM_NTASKS: '2', SLURM_LOCALID: String(rank), SLURM_JOB_NODELIST: 'localhost', SLURM_JOB_ID: '4242', MASTER_PORT: String(port) },
+        env: {
+          ...base,
+          OMP_NUM_THREADS: '1',
+          SLURM_PROCID: String(rank),
+          SLURM_NTASKS: '2',
+          SLURM_LOCALID: String(rank),
+          SLURM_JOB_NODELIST: 'localhost',
+          SLURM_JOB_ID: '4242',
+          MASTER_PORT: String(port),
+        },
       });
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
@@ -131,7 +151,10 @@ describe('ncollapse launch', () => {
         const { code, stderr } = await done;
         assert.equal(code, 0, stderr);
       }
-      assert.deepEqual(readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch), [1]);
+      assert.deepEqual(
+        readJsonLines(join(out, 'metrics.jsonl')).map((r) => r.epoch),
+        [1],
+      );
     } finally {
       for (const { child } of ranks) child.kill('SIGKILL');
     }

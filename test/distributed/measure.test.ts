@@ -25,32 +25,36 @@ function assertClose(got: Metrics, want: Metrics, where: string): void {
 
 describe('collapse measured on shards across ranks', () => {
   for (const worldSize of [2, 3]) {
-    it(`a world of ${worldSize} merges its accumulators by all-reduce into the single-process metrics (1e-9), layer-wise too`, { timeout: 120_000 }, async () => {
-      const dir = storeDir();
-      const ranks = spawnRanks(WORKER, worldSize, (rank) => ({ DIST_RANK: String(rank), DIST_WORLD_SIZE: String(worldSize), DIST_PATH: `${dir}/store` }));
-      try {
-        const results = await ranks.done;
-        for (const r of results) assert.equal(r.code, 0, `rank ${r.rank} failed:\n${r.stderr}`);
-        for (const r of results) {
-          const { single, merged } = lastJson<{ single: Measured; merged: Record<string, Measured> }>(r);
-          assert.ok(Object.keys(single.full).length >= 20, `only ${Object.keys(single.full).join(', ')}`);
-          assert.ok('lnc1' in single.full && 'webb_lowe_distance' in single.full && 'margin_min' in single.full);
-          for (const [kind, m] of Object.entries(merged)) {
-            assertClose(m.full, single.full, `rank ${r.rank}, ${kind} shards, full:`);
-            assertClose(m.projected, single.projected, `rank ${r.rank}, ${kind} shards, projected:`);
-            assert.equal(m.layers.length, single.layers.length);
-            m.layers.forEach((layer, i) => {
-              const { name, ...values } = layer;
-              const { name: wanted, ...expected } = single.layers[i]!;
-              assert.equal(name, wanted);
-              assertClose(values as Metrics, expected as Metrics, `rank ${r.rank}, ${kind} shards, layer ${name}:`);
-            });
+    it(
+      `a world of ${worldSize} merges its accumulators by all-reduce into the single-process metrics (1e-9), layer-wise too`,
+      { timeout: 120_000 },
+      async () => {
+        const dir = storeDir();
+        const ranks = spawnRanks(WORKER, worldSize, (rank) => ({ DIST_RANK: String(rank), DIST_WORLD_SIZE: String(worldSize), DIST_PATH: `${dir}/store` }));
+        try {
+          const results = await ranks.done;
+          for (const r of results) assert.equal(r.code, 0, `rank ${r.rank} failed:\n${r.stderr}`);
+          for (const r of results) {
+            const { single, merged } = lastJson<{ single: Measured; merged: Record<string, Measured> }>(r);
+            assert.ok(Object.keys(single.full).length >= 20, `only ${Object.keys(single.full).join(', ')}`);
+            assert.ok('lnc1' in single.full && 'webb_lowe_distance' in single.full && 'margin_min' in single.full);
+            for (const [kind, m] of Object.entries(merged)) {
+              assertClose(m.full, single.full, `rank ${r.rank}, ${kind} shards, full:`);
+              assertClose(m.projected, single.projected, `rank ${r.rank}, ${kind} shards, projected:`);
+              assert.equal(m.layers.length, single.layers.length);
+              m.layers.forEach((layer, i) => {
+                const { name, ...values } = layer;
+                const { name: wanted, ...expected } = single.layers[i]!;
+                assert.equal(name, wanted);
+                assertClose(values as Metrics, expected as Metrics, `rank ${r.rank}, ${kind} shards, layer ${name}:`);
+              });
+            }
           }
+        } finally {
+          ranks.kill();
+          removeDir(dir);
         }
-      } finally {
-        ranks.kill();
-        removeDir(dir);
-      }
-    });
+      },
+    );
   }
 });

@@ -70,7 +70,10 @@ export function spawnRanks(script: string, worldSize: number, env: (rank: number
 
 /** The last JSON line a rank printed on stdout. */
 export function lastJson<T>(result: RankResult): T {
-  const lines = result.stdout.trim().split('\n').filter((l) => l.startsWith('{'));
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
   if (lines.length === 0) throw new Error(`rank ${result.rank} printed no result (exit ${result.code ?? result.signal}):\n${result.stderr}`);
   return JSON.parse(lines[lines.length - 1]!) as T;
 }

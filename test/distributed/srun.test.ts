@@ -40,11 +40,15 @@ describe('srun -n 2 under SLURM', { timeout: 300_000 }, () => {
     // No MASTER_* variables: the ranks must find each other from SLURM's own environment.
     delete env.MASTER_ADDR;
     delete env.MASTER_PORT;
-    const { stderr } = await execFileAsync('srun', ['-n', '2', '--cpus-per-task', '1', '--kill-on-bad-exit=1', '--time', '4', process.execPath, BIN, ...TRAIN, '--out', viaSrun], {
-      env,
-      encoding: 'utf8',
-      timeout: 240_000,
-    }).catch((error: Error & { stderr?: string; stdout?: string }) => {
+    const { stderr } = await execFileAsync(
+      'srun',
+      ['-n', '2', '--cpus-per-task', '1', '--kill-on-bad-exit=1', '--time', '4', process.execPath, BIN, ...TRAIN, '--out', viaSrun],
+      {
+        env,
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    ).catch((error: Error & { stderr?: string; stdout?: string }) => {
       throw new Error(`srun failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
     });
     const status = JSON.parse(readFileSync(join(viaSrun, 'status.json'), 'utf8')) as { state: string; epoch: number };
@@ -55,8 +59,14 @@ describe('srun -n 2 under SLURM', { timeout: 300_000 }, () => {
     assert.equal(launched.code, 0, launched.stderr);
 
     const srunMetrics = metricsWithoutTime(join(viaSrun, 'metrics.jsonl'));
-    assert.deepEqual(srunMetrics.map((line) => line.epoch), [1, 2, 3]);
-    assert.ok(srunMetrics.every((line) => typeof line.nc1 === 'number' && typeof line.test_error === 'number'), 'every epoch measured');
+    assert.deepEqual(
+      srunMetrics.map((line) => line.epoch),
+      [1, 2, 3],
+    );
+    assert.ok(
+      srunMetrics.every((line) => typeof line.nc1 === 'number' && typeof line.test_error === 'number'),
+      'every epoch measured',
+    );
     assert.deepEqual(srunMetrics, metricsWithoutTime(join(viaLaunch, 'metrics.jsonl')));
   });
 });

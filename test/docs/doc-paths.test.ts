@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** Paths into the repository's own folders, as prose names them: src/run/run-files.ts, docs/metrics.md. */
 const REPOSITORY_PATH = /(?<![\w./-])((?:src|test|docs|bench|scripts|native|grids|bin|\.ci)\/[\w./-]*[\w/])/g;

@@ -16,7 +16,25 @@ export type Mutation =
 /** Values that break sizes, offsets and counts: zero, one, the edges of signed and unsigned types. */
 const EXTREME_INTEGERS = [0n, 1n, 2n, 255n, 256n, 0x7fffn, 0xffffn, 0x7fffffffn, 0x80000000n, 0xffffffffn, 2n ** 53n, 2n ** 63n - 1n, 2n ** 64n - 1n];
 /** Replacements for a number in a text header (.npy dict, safetensors JSON). */
-const EXTREME_NUMBERS = ['0', '-1', '1', '7', '1e308', '-0', '1.5', 'NaN', '4294967296', '9007199254740993', '18446744073709551616', '99999999999999999999', '', '"x"', 'null', '[]', '{}'];
+const EXTREME_NUMBERS = [
+  '0',
+  '-1',
+  '1',
+  '7',
+  '1e308',
+  '-0',
+  '1.5',
+  'NaN',
+  '4294967296',
+  '9007199254740993',
+  '18446744073709551616',
+  '99999999999999999999',
+  '',
+  '"x"',
+  'null',
+  '[]',
+  '{}',
+];
 
 /** The first `headerBytes` bytes of the file are where header edits go. */
 export function mutationArbitrary(headerBytes: number): fc.Arbitrary<Mutation> {

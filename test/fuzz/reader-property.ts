@@ -61,7 +61,10 @@ export function fuzzReader<T>(reader: ReaderUnderFuzz<T>): FuzzTally {
       } catch (error) {
         if (!(error instanceof NcollapseError)) throw new Error(`not our error type: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
         tally.rejected++;
-        const reason = error.message.replace(/^[^:]*: /, '').split(/[0-9(,'"]/)[0]!.trim();
+        const reason = error.message
+          .replace(/^[^:]*: /, '')
+          .split(/[0-9(,'"]/)[0]!
+          .trim();
         tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
         return;
       }
@@ -70,7 +73,10 @@ export function fuzzReader<T>(reader: ReaderUnderFuzz<T>): FuzzTally {
         assert.ok(elapsed < HANG_MS, `the read took ${elapsed.toFixed(0)} ms`);
         const grown = process.memoryUsage().arrayBuffers - before;
         const bound = SLACK_BYTES + reader.expansion * input.length;
-        assert.ok(grown <= bound && typedBytes(result) <= bound, `the read holds ${grown} bytes (${typedBytes(result)} in its result) for ${input.length} bytes of input`);
+        assert.ok(
+          grown <= bound && typedBytes(result) <= bound,
+          `the read holds ${grown} bytes (${typedBytes(result)} in its result) for ${input.length} bytes of input`,
+        );
         reader.wellFormed(result);
         if (Buffer.compare(input, original) === 0) assert.deepEqual(result, expected[which]);
         tally.loaded++;
@@ -84,6 +90,9 @@ export function fuzzReader<T>(reader: ReaderUnderFuzz<T>): FuzzTally {
 }
 
 export function describeTally(name: string, tally: FuzzTally): string {
-  const reasons = [...tally.reasons].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([reason, n]) => `${n}× ${reason}`);
+  const reasons = [...tally.reasons]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([reason, n]) => `${n}× ${reason}`);
   return `${name}: ${tally.inputs} mutated inputs, ${tally.loaded} loaded well-formed, ${tally.rejected} rejected with our error (${reasons.join('; ')})`;
 }

@@ -65,7 +65,13 @@ test('safetensors (a checkpoint with checksums): mutated files load the same ten
   const dir = tempDir('ncollapse-fuzz-safetensors-');
   const source = join(dir, 'valid.safetensors');
   const tensors = new Map<string, torch.Tensor>([
-    ['model.weight', torch.tensor(Float32Array.from({ length: 12 }, (_, i) => i - 5.5), { shape: [3, 4] })],
+    [
+      'model.weight',
+      torch.tensor(
+        Float32Array.from({ length: 12 }, (_, i) => i - 5.5),
+        { shape: [3, 4] },
+      ),
+    ],
     ['model.steps', torch.tensor(new BigInt64Array([3n, 2n ** 40n]), { shape: [2] })],
     ['model.mask', torch.tensor(new Uint8Array([1, 0, 1]), { shape: [3], dtype: 'bool' })],
   ]);
@@ -107,7 +113,12 @@ test('STL-10: mutated image and label files load well-formed or throw our error'
   report(describeTally('STL-10 images', fuzzReader({ valid: [pattern(2 * 3 * 96 * 96)], headerBytes: 8, read, wellFormed, expansion: 4 })));
   const labels = (bytes: Uint8Array) => parseStl10Labels(bytes, 'train_y.bin');
   const labelsWellFormed = (result: Int32Array) => result.forEach((label) => assert.ok(label >= 0 && label < 10));
-  report(describeTally('STL-10 labels', fuzzReader({ valid: [new Uint8Array([1, 10, 5, 3])], headerBytes: 4, read: labels, wellFormed: labelsWellFormed, expansion: 4 })));
+  report(
+    describeTally(
+      'STL-10 labels',
+      fuzzReader({ valid: [new Uint8Array([1, 10, 5, 3])], headerBytes: 4, read: labels, wellFormed: labelsWellFormed, expansion: 4 }),
+    ),
+  );
 });
 
 test('SVHN .mat: mutated files (plain and compressed) load well-formed or throw our error', () => {

@@ -12,12 +12,7 @@ export interface Tolerance {
 }
 
 /** The one closeness check of the tests: numbers or arrays of numbers, element by element. */
-export function assertClose(
-  actual: number | ArrayLike<number> | undefined,
-  expected: number | ArrayLike<number>,
-  what: string,
-  tolerance: Tolerance,
-): void {
+export function assertClose(actual: number | ArrayLike<number> | undefined, expected: number | ArrayLike<number>, what: string, tolerance: Tolerance): void {
   assert.ok(actual !== undefined, `${what}: missing`);
   const a = typeof actual === 'number' ? [actual] : actual;
   const e = typeof expected === 'number' ? [expected] : expected;

@@ -18,7 +18,10 @@ test('reads a regular file within the bound', () => {
 
 test('refuses a file past the bound, a device, a pipe and a folder, naming the file and what was expected', () => {
   writeFileSync(join(dir, 'big.txt'), 'x'.repeat(6));
-  assert.throws(() => readBoundedText(join(dir, 'big.txt'), 5, 'text file'), (e: unknown) => e instanceof InputFileError && /big\.txt: is larger than 5 bytes, the most a text file may be/.test(e.message));
+  assert.throws(
+    () => readBoundedText(join(dir, 'big.txt'), 5, 'text file'),
+    (e: unknown) => e instanceof InputFileError && /big\.txt: is larger than 5 bytes, the most a text file may be/.test(e.message),
+  );
   assert.throws(() => readBoundedText('/dev/zero', 1024, 'grid file'), /\/dev\/zero: is a character device; expected a grid file \(a regular file\)/);
   const fifo = join(dir, 'pipe');
   execFileSync('mkfifo', [fifo]);

@@ -12,8 +12,7 @@ import { concatBytes, tempDir, uint32BE } from '../helpers/temp-dir.js';
 /** IDX images as published: magic 0x00000803, count, rows, cols (big-endian), then the pixels. */
 function idxImages(count: number, rows: number, cols: number, pixel: (n: number, r: number, c: number) => number): Uint8Array {
   const pixels = new Uint8Array(count * rows * cols);
-  for (let n = 0; n < count; n++)
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) pixels[(n * rows + r) * cols + c] = pixel(n, r, c);
+  for (let n = 0; n < count; n++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) pixels[(n * rows + r) * cols + c] = pixel(n, r, c);
   return concatBytes(uint32BE(0x00000803, count, rows, cols), pixels);
 }
 
@@ -46,7 +45,10 @@ test('reads gzipped IDX images and labels with values at known positions', () =>
 
 test('reads raw (not gzipped) IDX files', () => {
   const dir = tempDir();
-  writeFileSync(join(dir, 'imgs'), idxImages(2, 2, 2, () => 255));
+  writeFileSync(
+    join(dir, 'imgs'),
+    idxImages(2, 2, 2, () => 255),
+  );
   writeFileSync(join(dir, 'lbls'), idxLabels([1, 2]));
   const split = readIdxSplit(join(dir, 'imgs'), join(dir, 'lbls'));
   assert.deepEqual([...split.images], [1, 1, 1, 1, 1, 1, 1, 1]);
@@ -82,8 +84,7 @@ test('a truncated image file says what the header promised and what is there', (
   assert.throws(
     () => readIdxImages(path),
     (error: unknown) =>
-      error instanceof DatasetError &&
-      error.message === `${path}: truncated: header says 60000 images of 28x28 (47040016 bytes) but the file has 1000 bytes`,
+      error instanceof DatasetError && error.message === `${path}: truncated: header says 60000 images of 28x28 (47040016 bytes) but the file has 1000 bytes`,
   );
 });
 
@@ -92,25 +93,33 @@ test('a truncated gzip stream is reported as corrupt gzip data', () => {
   const path = join(dir, 't10k-labels-idx1-ubyte.gz');
   const gz = gzipSync(idxLabels(Array.from({ length: 500 }, (_, i) => i % 10)));
   writeFileSync(path, gz.subarray(0, gz.length - 20));
-  assert.throws(() => readIdxLabels(path), (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${path}: corrupt gzip data`));
+  assert.throws(
+    () => readIdxLabels(path),
+    (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${path}: corrupt gzip data`),
+  );
 });
 
 test('image and label counts that differ name both files', () => {
   const dir = tempDir();
   const images = join(dir, 'x-images');
   const labels = join(dir, 'y-labels');
-  writeFileSync(images, idxImages(3, 2, 2, () => 0));
+  writeFileSync(
+    images,
+    idxImages(3, 2, 2, () => 0),
+  );
   writeFileSync(labels, idxLabels([1, 2]));
   assert.throws(
     () => readIdxSplit(images, labels),
-    (error: unknown) =>
-      error instanceof DatasetError && error.message.includes(`image and label counts differ: 3 images in ${images}, 2 labels in ${labels}`),
+    (error: unknown) => error instanceof DatasetError && error.message.includes(`image and label counts differ: 3 images in ${images}, 2 labels in ${labels}`),
   );
 });
 
 test('a missing file is named', () => {
   const path = join(tempDir(), 'nothing-here-idx3-ubyte.gz');
-  assert.throws(() => readIdxImages(path), (error: unknown) => error instanceof DatasetError && error.message === `${path}: file not found`);
+  assert.throws(
+    () => readIdxImages(path),
+    (error: unknown) => error instanceof DatasetError && error.message === `${path}: file not found`,
+  );
 });
 
 test('EMNIST images are transposed upright, letters shifted to 0..25, names from the mapping file', () => {

@@ -19,7 +19,8 @@ describe('lock file (one live writer)', () => {
     try {
       assert.throws(
         () => LockFile.acquire(file, 'the folder', 'test'),
-        (error: unknown) => error instanceof LockHeldError && error.exitCode === 2 && error.message.includes(`pid ${child.pid}`) && error.message.includes('test holder'),
+        (error: unknown) =>
+          error instanceof LockHeldError && error.exitCode === 2 && error.message.includes(`pid ${child.pid}`) && error.message.includes('test holder'),
       );
       assert.equal(liveHolder(file)?.pid, child.pid);
     } finally {
@@ -75,7 +76,9 @@ describe('lock file (one live writer)', () => {
       try { LockFile.acquire(${JSON.stringify(file)}, 'f', 'race'); console.log('won'); }
       catch (e) { console.log('lost'); }
       process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`;
-    const children = Array.from({ length: 4 }, () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const children = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    );
     const results = await Promise.all(children.map((child) => new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d).trim())))));
     for (const child of children) child.stdin!.end();
     await Promise.all(children.map(exited));

@@ -17,16 +17,21 @@ test('makes every missing level, and accepts a folder that is already there', ()
   makeDirectory(target);
 });
 
-test('under /proc, where Node\'s recursive mkdir spins forever, it fails at once naming the path', () => {
+test("under /proc, where Node's recursive mkdir spins forever, it fails at once naming the path", () => {
   assert.throws(
     () => makeDirectory('/proc/ncollapse-no/run/checkpoints'),
-    (error: unknown) => error instanceof OutputDirectoryError && /^\/proc\/ncollapse-no\/run\/checkpoints: cannot create the output folder: mkdir \/proc\/ncollapse-no failed/.test(error.message),
+    (error: unknown) =>
+      error instanceof OutputDirectoryError &&
+      /^\/proc\/ncollapse-no\/run\/checkpoints: cannot create the output folder: mkdir \/proc\/ncollapse-no failed/.test(error.message),
   );
 });
 
 test('a file in the way is named as such', () => {
   writeFileSync(join(dir, 'file'), 'x');
-  assert.throws(() => makeDirectory(join(dir, 'file', 'run')), (error: unknown) => error instanceof OutputDirectoryError && /file exists and is not a folder/.test(error.message));
+  assert.throws(
+    () => makeDirectory(join(dir, 'file', 'run')),
+    (error: unknown) => error instanceof OutputDirectoryError && /file exists and is not a folder/.test(error.message),
+  );
 });
 
 test('on a read-only file system it says so (Node says ENOENT)', () => {

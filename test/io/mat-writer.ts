@@ -82,17 +82,40 @@ function encodeValues(storage: number, values: ArrayLike<number>, littleEndian: 
     const v = values[i]!;
     const at = i * size;
     switch (storage) {
-      case mi.INT8: view.setInt8(at, v); break;
-      case mi.UINT8: case mi.UTF8: view.setUint8(at, v); break;
-      case mi.INT16: view.setInt16(at, v, littleEndian); break;
-      case mi.UINT16: case mi.UTF16: view.setUint16(at, v, littleEndian); break;
-      case mi.INT32: view.setInt32(at, v, littleEndian); break;
-      case mi.UINT32: view.setUint32(at, v, littleEndian); break;
-      case mi.SINGLE: view.setFloat32(at, v, littleEndian); break;
-      case mi.DOUBLE: view.setFloat64(at, v, littleEndian); break;
-      case mi.INT64: view.setBigInt64(at, BigInt(v), littleEndian); break;
-      case mi.UINT64: view.setBigUint64(at, BigInt(v), littleEndian); break;
-      default: throw new Error(`mat-writer: storage type ${storage}`);
+      case mi.INT8:
+        view.setInt8(at, v);
+        break;
+      case mi.UINT8:
+      case mi.UTF8:
+        view.setUint8(at, v);
+        break;
+      case mi.INT16:
+        view.setInt16(at, v, littleEndian);
+        break;
+      case mi.UINT16:
+      case mi.UTF16:
+        view.setUint16(at, v, littleEndian);
+        break;
+      case mi.INT32:
+        view.setInt32(at, v, littleEndian);
+        break;
+      case mi.UINT32:
+        view.setUint32(at, v, littleEndian);
+        break;
+      case mi.SINGLE:
+        view.setFloat32(at, v, littleEndian);
+        break;
+      case mi.DOUBLE:
+        view.setFloat64(at, v, littleEndian);
+        break;
+      case mi.INT64:
+        view.setBigInt64(at, BigInt(v), littleEndian);
+        break;
+      case mi.UINT64:
+        view.setBigUint64(at, BigInt(v), littleEndian);
+        break;
+      default:
+        throw new Error(`mat-writer: storage type ${storage}`);
     }
   }
   return out;

@@ -104,7 +104,10 @@ test('reads a big-endian MAT-file', () => {
 
 test('asking for a missing or non-numeric variable says what the file holds', () => {
   const mat = parseMat(writeMat(VARIABLES.slice(0, 2).concat(VARIABLES.slice(-1))), 'vars.mat');
-  assert.throws(() => matVariable(mat, 'X'), (error: unknown) => error instanceof DatasetError && error.message === 'vars.mat: no variable "X"; the file has "features", "y", "label"');
+  assert.throws(
+    () => matVariable(mat, 'X'),
+    (error: unknown) => error instanceof DatasetError && error.message === 'vars.mat: no variable "X"; the file has "features", "y", "label"',
+  );
   assert.throws(() => matVariable(mat, 'label'), /vars\.mat: variable "label" is a char array, expected a real numeric array/);
 });
 

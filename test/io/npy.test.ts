@@ -16,7 +16,10 @@ test('golden files from NumPy: C-order float32', () => {
   assert.equal(array.dtype, 'float32');
   assert.deepEqual(array.shape, [3, 4]);
   assert.ok(array.data instanceof Float32Array);
-  assert.deepEqual([...array.data], Array.from({ length: 12 }, (_, i) => i / 4));
+  assert.deepEqual(
+    [...array.data],
+    Array.from({ length: 12 }, (_, i) => i / 4),
+  );
 });
 
 test('golden files from NumPy: Fortran-order arrays come back in C order', () => {
@@ -24,8 +27,7 @@ test('golden files from NumPy: Fortran-order arrays come back in C order', () =>
   assert.equal(grid.dtype, 'float64');
   assert.deepEqual(grid.shape, [2, 3, 4]);
   for (let i = 0; i < 2; i++)
-    for (let j = 0; j < 3; j++)
-      for (let k = 0; k < 4; k++) assert.equal(grid.data[(i * 3 + j) * 4 + k], 100 * i + 10 * j + k, `(${i}, ${j}, ${k})`);
+    for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) assert.equal(grid.data[(i * 3 + j) * 4 + k], 100 * i + 10 * j + k, `(${i}, ${j}, ${k})`);
 
   const matrix = fixture('fortran_int32.npy');
   assert.equal(matrix.dtype, 'int32');
@@ -66,7 +68,11 @@ test('unsupported NumPy files are refused with the file and the reason', () => {
     ['structured.npy', /structured\.npy: structured dtype \[\('a', '<i4'\), \('b', '<f4'\)\] is not supported/],
   ];
   for (const [file, message] of cases) {
-    assert.throws(() => fixture(file), (error: unknown) => error instanceof DatasetError && error.message.startsWith(join(FIXTURES, file)) && message.test(error.message), file);
+    assert.throws(
+      () => fixture(file),
+      (error: unknown) => error instanceof DatasetError && error.message.startsWith(join(FIXTURES, file)) && message.test(error.message),
+      file,
+    );
   }
 });
 
@@ -78,10 +84,14 @@ test('bad magic, unknown version and truncated data are reported', () => {
   assert.throws(() => parseNpy(future, 'future.npy'), /future\.npy: \.npy format version 9\.0, expected 1\.0, 2\.0 or 3\.0/);
   assert.throws(
     () => parseNpy(good.subarray(0, good.length - 8), 'cut.npy'),
-    (error: unknown) => error instanceof DatasetError && error.message === 'cut.npy: truncated: header says float64 of shape (2, 2) (32 bytes of data) but the file has 24',
+    (error: unknown) =>
+      error instanceof DatasetError && error.message === 'cut.npy: truncated: header says float64 of shape (2, 2) (32 bytes of data) but the file has 24',
   );
   const path = join(tempDir(), 'missing.npy');
-  assert.throws(() => readNpy(path), (error: unknown) => error instanceof DatasetError && error.message === `${path}: file not found`);
+  assert.throws(
+    () => readNpy(path),
+    (error: unknown) => error instanceof DatasetError && error.message === `${path}: file not found`,
+  );
 });
 
 test('a hand-written Fortran-order header is transposed', () => {

@@ -32,15 +32,23 @@ test('a member that declares more bytes than its .npy header implies is refused 
   assert.ok(bomb.length < 200_000, `the archive is small (${bomb.length} bytes)`);
   assert.throws(
     () => parseNpz(bomb, 'bomb.npz'),
-    (error: unknown) => error instanceof DatasetError && /^bomb\.npz, member x\.npy: its zip entry declares 16777376 bytes, but its \.npy header implies 160$/.test(error.message),
+    (error: unknown) =>
+      error instanceof DatasetError &&
+      /^bomb\.npz, member x\.npy: its zip entry declares 16777376 bytes, but its \.npy header implies 160$/.test(error.message),
   );
 });
 
 test('a member that inflates past the size it declares is refused; a declared 4 GiB is never allocated', () => {
   const lying = declareSize(zipSync({ 'x.npy': padded(1 << 20) }, { level: 9 }), small.length);
-  assert.throws(() => parseNpz(lying, 'lying.npz'), (error: unknown) => error instanceof DatasetError && /member x\.npy: inflates past its declared size of 160 bytes/.test(error.message));
+  assert.throws(
+    () => parseNpz(lying, 'lying.npz'),
+    (error: unknown) => error instanceof DatasetError && /member x\.npy: inflates past its declared size of 160 bytes/.test(error.message),
+  );
   const huge = declareSize(zipSync({ 'x.npy': small }, { level: 9 }), 0xfffffff0);
-  assert.throws(() => parseNpz(huge, 'huge.npz'), (error: unknown) => error instanceof DatasetError && /declares 4294967280 bytes, but its \.npy header implies 160/.test(error.message));
+  assert.throws(
+    () => parseNpz(huge, 'huge.npz'),
+    (error: unknown) => error instanceof DatasetError && /declares 4294967280 bytes, but its \.npy header implies 160/.test(error.message),
+  );
 });
 
 test('the analysis reads only the members it needs: a bomb beside them is never inflated', () => {

@@ -41,7 +41,8 @@ test('reads only the arrays asked for, and names a missing one', () => {
   assert.deepEqual(readNpzArray(path, 'features').shape, [5, 3]);
   assert.throws(
     () => readNpzArray(path, 'logits'),
-    (error: unknown) => error instanceof DatasetError && error.message === `${path}: no array "logits" (member logits.npy); the archive has "features", "labels", "means"`,
+    (error: unknown) =>
+      error instanceof DatasetError && error.message === `${path}: no array "logits" (member logits.npy); the archive has "features", "labels", "means"`,
   );
 });
 
@@ -73,9 +74,15 @@ test('a file that is not a zip archive, or a damaged one, is reported', () => {
   const dir = tempDir();
   const notZip = join(dir, 'a.npz');
   writeFileSync(notZip, encodeNpy({ data: new Float32Array(2), shape: [2] }));
-  assert.throws(() => readNpz(notZip), (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${notZip}: no zip signature "PK"`));
+  assert.throws(
+    () => readNpz(notZip),
+    (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${notZip}: no zip signature "PK"`),
+  );
   const cut = join(dir, 'cut.npz');
   const zip = zipSync({ 'a.npy': encodeNpy({ data: new Float32Array(100), shape: [100] }) });
   writeFileSync(cut, zip.subarray(0, zip.length - 30));
-  assert.throws(() => readNpz(cut), (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${cut}: not a readable zip archive`));
+  assert.throws(
+    () => readNpz(cut),
+    (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${cut}: not a readable zip archive`),
+  );
 });

@@ -25,7 +25,12 @@ const DTYPE_NAMES: Record<string, string> = { float32: 'F32', float64: 'F64', in
 
 function describe(t: torch.Tensor): Described {
   const data = t.data();
-  const values = data instanceof BigInt64Array ? Array.from(data, String) : t.dtype === 'bool' ? Array.from(data as Uint8Array, Boolean) : Array.from(data as ArrayLike<number>);
+  const values =
+    data instanceof BigInt64Array
+      ? Array.from(data, String)
+      : t.dtype === 'bool'
+        ? Array.from(data as Uint8Array, Boolean)
+        : Array.from(data as ArrayLike<number>);
   return { dtype: DTYPE_NAMES[t.dtype]!, shape: t.shape, values };
 }
 
@@ -78,7 +83,9 @@ test('the file follows the format: u64 header length, space-padded JSON, aligned
     assert.match(text, /^\{.*\} *$/);
     const header = JSON.parse(text) as Record<string, { dtype: string; data_offsets: [number, number] }>;
     assert.equal('__metadata__' in header, false, 'no metadata, no __metadata__');
-    const spans = Object.values(header).map((e) => e.data_offsets).sort((a, b) => a[0] - b[0]);
+    const spans = Object.values(header)
+      .map((e) => e.data_offsets)
+      .sort((a, b) => a[0] - b[0]);
     let end = 0;
     for (const [b, e] of spans) {
       assert.equal(b, end);
@@ -116,7 +123,10 @@ function readWithNumpy(file: string): { metadata: Record<string, string>; tensor
 }
 
 test('the NumPy reader of the published format reads the file Python’s safetensors wrote as Python described it', () => {
-  const expected = JSON.parse(readFileSync(join(FIXTURES, 'python-written.json'), 'utf8')) as { metadata: Record<string, string>; tensors: Record<string, Described> };
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'python-written.json'), 'utf8')) as {
+    metadata: Record<string, string>;
+    tensors: Record<string, Described>;
+  };
   assert.deepEqual(readWithNumpy(join(FIXTURES, 'python-written.safetensors')), expected);
 });
 
@@ -203,7 +213,10 @@ test('a header that is not JSON, or not an object of entries, is an error', () =
 });
 
 test('offsets out of range, overlapping or leaving holes are errors', () => {
-  assertCorrupt(rawFile('beyond.safetensors', { a: { ...F32x2, data_offsets: [0, 4000] } }, eightBytes), /tensor 'a' has data_offsets \[0, 4000\] beyond the 8 bytes of data/);
+  assertCorrupt(
+    rawFile('beyond.safetensors', { a: { ...F32x2, data_offsets: [0, 4000] } }, eightBytes),
+    /tensor 'a' has data_offsets \[0, 4000\] beyond the 8 bytes of data/,
+  );
   assertCorrupt(rawFile('backwards.safetensors', { a: { ...F32x2, data_offsets: [8, 0] } }, eightBytes), /data_offsets \[8, 0\] that end before they begin/);
   assertCorrupt(rawFile('malformed.safetensors', { a: { ...F32x2, data_offsets: [0] } }, eightBytes), /data_offsets \[0\], not \[begin, end\]/);
   const two = { a: F32x2, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } };
@@ -214,14 +227,23 @@ test('offsets out of range, overlapping or leaving holes are errors', () => {
 });
 
 test('an unknown dtype, or a shape that disagrees with the byte length, is an error', () => {
-  assertCorrupt(rawFile('f16.safetensors', { a: { ...F32x2, dtype: 'F16' } }, eightBytes), /tensor 'a' has dtype "F16", not one of BOOL, U8, I32, F32, F64, I64/);
-  assertCorrupt(rawFile('size.safetensors', { a: { ...F32x2, shape: [3] } }, eightBytes), /tensor 'a' of dtype F32 and shape \[3\] needs 12 bytes, its data_offsets span 8/);
+  assertCorrupt(
+    rawFile('f16.safetensors', { a: { ...F32x2, dtype: 'F16' } }, eightBytes),
+    /tensor 'a' has dtype "F16", not one of BOOL, U8, I32, F32, F64, I64/,
+  );
+  assertCorrupt(
+    rawFile('size.safetensors', { a: { ...F32x2, shape: [3] } }, eightBytes),
+    /tensor 'a' of dtype F32 and shape \[3\] needs 12 bytes, its data_offsets span 8/,
+  );
   assertCorrupt(rawFile('dtype-size.safetensors', { a: { ...F32x2, dtype: 'F64' } }, eightBytes), /needs 16 bytes, its data_offsets span 8/);
 });
 
 test('a missing file is an error naming it, and loading goes on working after all these', () => {
   const missing = join(work, 'no-such.safetensors');
-  assert.throws(() => load(missing), (error: unknown) => error instanceof SafetensorsError && error.message.startsWith(`${missing}: cannot read`));
+  assert.throws(
+    () => load(missing),
+    (error: unknown) => error instanceof SafetensorsError && error.message.startsWith(`${missing}: cannot read`),
+  );
   torch.tidy(() => {
     const file = join(work, 'after-errors.safetensors');
     save(new Map([['x', torch.ones([2])]]), file);
@@ -249,7 +271,10 @@ test('a write that fails after the temporary file was written removes it and lea
   const file = join(root, 'occupied');
   mkdirSync(join(file, 'child'), { recursive: true });
   torch.tidy(() => {
-    assert.throws(() => save(new Map([['x', torch.ones([1000])]]), file), (error: unknown) => error instanceof SafetensorsError && error.message.startsWith(`${file}: cannot write`));
+    assert.throws(
+      () => save(new Map([['x', torch.ones([1000])]]), file),
+      (error: unknown) => error instanceof SafetensorsError && error.message.startsWith(`${file}: cannot write`),
+    );
   });
   assert.deepEqual(readdirSync(root), ['occupied']);
   assert.deepEqual(readdirSync(file), ['child']);

@@ -49,11 +49,14 @@ test('a failed BatchNorm1d input check does not count a batch', () => {
 });
 
 test('createModel: unknown names and bad options are clear errors', () => {
-  assert.throws(() => createModel('resnet19', { inputShape: [3, 32, 32], numClasses: 10 }), (error: Error) => {
-    assert.match(error.message, /unknown model 'resnet19'/);
-    for (const name of modelNames) assert.ok(error.message.includes(name), `lists ${name}`);
-    return true;
-  });
+  assert.throws(
+    () => createModel('resnet19', { inputShape: [3, 32, 32], numClasses: 10 }),
+    (error: Error) => {
+      assert.match(error.message, /unknown model 'resnet19'/);
+      for (const name of modelNames) assert.ok(error.message.includes(name), `lists ${name}`);
+      return true;
+    },
+  );
   assert.throws(() => createModel('ufm', { inputShape: [1, 1, 1], numClasses: 3 }), /numSamples/);
   assert.throws(() => createModel('mlp', { inputShape: [28, 28] as unknown as [number, number, number], numClasses: 3 }), /inputShape/);
   assert.throws(() => createModel('resnet18', { inputShape: [3, 32, 32], numClasses: 10, width: 0 }), /width/);

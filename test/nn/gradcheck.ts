@@ -30,10 +30,7 @@ export function gradcheck(name: string, f: () => Tensor, leaves: Tensor[], optio
         element.dispose();
         const numeric = (plus - minus) / (2 * eps);
         const a = analytic[i]![j]!;
-        assert.ok(
-          Math.abs(a - numeric) <= tolerance * (1 + Math.abs(numeric)),
-          `${name}: d/d(leaf ${i})[${j}]: autograd ${a}, finite differences ${numeric}`,
-        );
+        assert.ok(Math.abs(a - numeric) <= tolerance * (1 + Math.abs(numeric)), `${name}: d/d(leaf ${i})[${j}]: autograd ${a}, finite differences ${numeric}`);
       }
     });
   });

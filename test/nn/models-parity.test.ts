@@ -42,8 +42,14 @@ for (const [key, c] of Object.entries(golden)) {
   describe(`${key} matches its PyTorch reference`, () => {
     test('parameter and buffer names, in PyTorch order, and shapes', () => {
       const model = build(c);
-      assert.deepEqual(model.namedParameters().map(([n]) => n), c.parameter_names);
-      assert.deepEqual(model.namedBuffers().map(([n]) => n), c.buffer_names);
+      assert.deepEqual(
+        model.namedParameters().map(([n]) => n),
+        c.parameter_names,
+      );
+      assert.deepEqual(
+        model.namedBuffers().map(([n]) => n),
+        c.buffer_names,
+      );
       const state = model.stateDict();
       assert.deepEqual([...state.keys()].sort(), [...c.state_names].sort());
       for (const [name, t] of state) assert.deepEqual(t.shape, c.shapes[name], `shape of ${name}`);

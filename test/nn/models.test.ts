@@ -63,7 +63,16 @@ test('VGG: p = 512 * width on both 28 and 32 px (the fifth pool is left out at 2
 test('state-dict names are PyTorch/torchvision names', () => {
   const resnet = createModel('resnet18', { inputShape: [3, 32, 32], numClasses: 10, width: 1 / 16 });
   const names = [...resnet.stateDict().keys()];
-  for (const name of ['conv1.weight', 'layer1.0.conv1.weight', 'layer1.0.bn1.running_mean', 'layer1.0.bn1.num_batches_tracked', 'layer2.0.downsample.0.weight', 'layer2.0.downsample.1.running_var', 'fc.weight', 'fc.bias']) {
+  for (const name of [
+    'conv1.weight',
+    'layer1.0.conv1.weight',
+    'layer1.0.bn1.running_mean',
+    'layer1.0.bn1.num_batches_tracked',
+    'layer2.0.downsample.0.weight',
+    'layer2.0.downsample.1.running_var',
+    'fc.weight',
+    'fc.bias',
+  ]) {
     assert.ok(names.includes(name), name);
   }
   assert.deepEqual(resnet.blockNames(), ['layer1', 'layer2', 'layer3', 'layer4']);
@@ -96,7 +105,10 @@ test('resnet zeroInitResidual zeroes the last BN of every block (off by default)
 test('BatchNorm counts batches in training only, and train()/eval() reach every module', () =>
   tidy(() => {
     const model = createModel('mlp', { inputShape: [1, 4, 4], numClasses: 3, width: 1 / 64, depth: 2 });
-    const bns = model.namedModules().filter(([, m]) => m instanceof BatchNorm).map(([, m]) => m as BatchNorm);
+    const bns = model
+      .namedModules()
+      .filter(([, m]) => m instanceof BatchNorm)
+      .map(([, m]) => m as BatchNorm);
     assert.equal(bns.length, 2);
     model.call(randn([4, 1, 4, 4]));
     model.call(randn([4, 1, 4, 4]));
@@ -126,7 +138,14 @@ test('ufm: forward(indices) = classifier(H[indices]); H ~ N(0, 0.1^2); blocks no
     const logits = model.call(indices);
     handle.remove();
     assert.deepEqual(logits.shape, [6, 4]);
-    assert.equal(features!.sub(H.narrow(0, 3, 6)).abs().max().item(), 0);
+    assert.equal(
+      features!
+        .sub(H.narrow(0, 3, 6))
+        .abs()
+        .max()
+        .item(),
+      0,
+    );
     assert.deepEqual(model.blockNames(), []);
     assert.throws(() => model.call(randn([2, 50])), /int64 sample indices/);
     model.dispose();

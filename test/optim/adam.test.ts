@@ -116,7 +116,10 @@ for (const [name, Optimizer, options] of [
     const first = new Optimizer(problem.params, options);
     for (let i = 0; i < 3; i++) problem.trainStep(first);
     const state = first.stateDict();
-    const saved = { tensors: new Map([...state.tensors].map(([k, t]) => [k, torch.keep(t.clone())] as const)), paramGroups: JSON.parse(JSON.stringify(state.paramGroups)) };
+    const saved = {
+      tensors: new Map([...state.tensors].map(([k, t]) => [k, torch.keep(t.clone())] as const)),
+      paramGroups: JSON.parse(JSON.stringify(state.paramGroups)),
+    };
     const second = new Optimizer(problem.params, { lr: 123 });
     second.loadStateDict(saved);
     assert.equal(second.paramGroups[0]!.lr, 0.01);
@@ -134,12 +137,19 @@ test('a state from another optimiser, or a bad one, is refused with its source n
   const p = torch.keep(torch.zeros([2]).requiresGrad_());
   const adam = new Adam([p], { lr: 0.1 });
   assert.throws(
-    () => adam.loadStateDict({ tensors: new Map(), paramGroups: [{ lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, params: [0] } as never] }, { source: 'x.safetensors' }),
+    () =>
+      adam.loadStateDict(
+        { tensors: new Map(), paramGroups: [{ lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, params: [0] } as never] },
+        { source: 'x.safetensors' },
+      ),
     /Adam.loadStateDict \(x.safetensors\): parameter group 0: beta1 must be in \[0, 1\), got undefined/,
   );
   const momentum = torch.keep(torch.zeros([2]));
   const good = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, params: [0] };
-  assert.throws(() => adam.loadStateDict({ tensors: new Map([['state.0.momentum_buffer', momentum]]), paramGroups: [good] }), /unexpected state tensor 'state.0.momentum_buffer'/);
+  assert.throws(
+    () => adam.loadStateDict({ tensors: new Map([['state.0.momentum_buffer', momentum]]), paramGroups: [good] }),
+    /unexpected state tensor 'state.0.momentum_buffer'/,
+  );
   assert.throws(() => adam.loadStateDict({ tensors: new Map([['state.0.exp_avg', momentum]]), paramGroups: [good] }), /parameter 0 has no 'step'/);
   assert.throws(() => new Adam([p], { beta2: 1 }), /beta2 must be in \[0, 1\)/);
   assert.throws(() => new AdamW([p], { weightDecay: -1 }), /weightDecay must be a number >= 0/);
@@ -149,6 +159,9 @@ test('a state from another optimiser, or a bad one, is refused with its source n
 test('PyTorch defaults: AdamW decays by 1e-2, Adam not at all', () => {
   const p = torch.keep(torch.zeros([1]).requiresGrad_());
   assert.equal(new AdamW([p]).paramGroups[0]!.weightDecay, 1e-2);
-  assert.deepEqual({ ...new Adam([p]).paramGroups[0], params: [] }, { params: [], lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+  assert.deepEqual(
+    { ...new Adam([p]).paramGroups[0], params: [] },
+    { params: [], lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false },
+  );
   p.dispose();
 });

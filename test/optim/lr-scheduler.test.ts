@@ -106,7 +106,11 @@ for (const name of ['multistep', 'cosine_short']) {
     assert.deepEqual(resumed.getLastLr(), uninterrupted[150]);
     for (let epoch = 151; epoch <= golden.epochs; epoch++) {
       resumed.step();
-      assert.deepEqual(second.optimizer.paramGroups.map((g) => g.lr), uninterrupted[epoch], `epoch ${epoch}`);
+      assert.deepEqual(
+        second.optimizer.paramGroups.map((g) => g.lr),
+        uninterrupted[epoch],
+        `epoch ${epoch}`,
+      );
     }
     first.release();
     second.release();
@@ -117,7 +121,10 @@ test('loading the state of another kind of scheduler is refused', () => {
   const { optimizer, release } = makeOptimizer();
   const cosine = new CosineAnnealingLR(optimizer, { tMax: 5 });
   const multistep = new MultiStepLR(optimizer, { milestones: [2] });
-  assert.throws(() => multistep.loadStateDict(cosine.stateDict(), { source: 'run.safetensors' }), /MultiStepLR.loadStateDict \(run.safetensors\): the state is of a CosineAnnealingLR/);
+  assert.throws(
+    () => multistep.loadStateDict(cosine.stateDict(), { source: 'run.safetensors' }),
+    /MultiStepLR.loadStateDict \(run.safetensors\): the state is of a CosineAnnealingLR/,
+  );
   assert.throws(() => cosine.loadStateDict({ ...cosine.stateDict(), baseLrs: [0.1] }), /baseLrs must hold one finite number per parameter group/);
   release();
 });

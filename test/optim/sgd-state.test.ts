@@ -21,10 +21,7 @@ function makeProblem(seed: number) {
   const params = [w1, b1, w2];
   return {
     params,
-    groups: (): SGDParamGroupInput[] => [
-      { params: [w1, b1] },
-      { params: [w2], lr: 0.05, momentum: 0.8, dampening: 0.2, nesterov: false },
-    ],
+    groups: (): SGDParamGroupInput[] => [{ params: [w1, b1] }, { params: [w2], lr: 0.05, momentum: 0.8, dampening: 0.2, nesterov: false }],
     trainStep(optimizer: SGD): void {
       optimizer.zeroGrad();
       torch.tidy(() => F.crossEntropy(F.linear(F.linear(x, w1, b1).relu(), w2), y).backward());
@@ -96,9 +93,18 @@ test('a state that does not fit is refused and leaves the optimiser as it was', 
   const bufferBefore = optimizer.stateDict().tensors.get('state.0.momentum_buffer')!.toArray();
   const attempt = (state: SGDStateDict) => () => optimizer.loadStateDict(state, { source: 'ckpt.safetensors' });
 
-  assert.throws(attempt({ ...good, paramGroups: good.paramGroups.slice(0, 1) }), /SGD.loadStateDict \(ckpt.safetensors\): the state has 1 parameter groups, the optimiser 2/);
-  assert.throws(attempt({ ...good, paramGroups: [good.paramGroups[0]!, { ...good.paramGroups[1]!, params: [2, 3] }] }), /parameter group 1 has 2 parameters in the state, 1 in the optimiser/);
-  assert.throws(attempt({ ...good, paramGroups: [{ ...good.paramGroups[0]!, lr: 'fast' as unknown as number }, good.paramGroups[1]!] }), /parameter group 0: lr must be a finite number/);
+  assert.throws(
+    attempt({ ...good, paramGroups: good.paramGroups.slice(0, 1) }),
+    /SGD.loadStateDict \(ckpt.safetensors\): the state has 1 parameter groups, the optimiser 2/,
+  );
+  assert.throws(
+    attempt({ ...good, paramGroups: [good.paramGroups[0]!, { ...good.paramGroups[1]!, params: [2, 3] }] }),
+    /parameter group 1 has 2 parameters in the state, 1 in the optimiser/,
+  );
+  assert.throws(
+    attempt({ ...good, paramGroups: [{ ...good.paramGroups[0]!, lr: 'fast' as unknown as number }, good.paramGroups[1]!] }),
+    /parameter group 0: lr must be a finite number/,
+  );
   const wrongShape = new Map(good.tensors);
   wrongShape.set('state.1.momentum_buffer', torch.keep(torch.zeros([3])));
   assert.throws(attempt({ ...good, tensors: wrongShape }), /'state.1.momentum_buffer' has shape \[3\], its parameter \[16\]/);
@@ -111,7 +117,12 @@ test('a state that does not fit is refused and leaves the optimiser as it was', 
 
   assert.deepEqual(optimizer.stateDict().tensors.get('state.0.momentum_buffer')!.toArray(), bufferBefore);
   assert.equal(optimizer.paramGroups[1]!.lr, 0.05);
-  torch.dispose([wrongShape.get('state.1.momentum_buffer'), unknown.get('state.0.exp_avg'), outOfRange.get('state.7.momentum_buffer'), ...good.tensors.values()]);
+  torch.dispose([
+    wrongShape.get('state.1.momentum_buffer'),
+    unknown.get('state.0.exp_avg'),
+    outOfRange.get('state.7.momentum_buffer'),
+    ...good.tensors.values(),
+  ]);
   optimizer.dispose();
   problem.release();
 });

@@ -123,7 +123,10 @@ test('a scheduler can set the lr of each group', () => {
   const a = torch.keep(torch.tensor([1], { dtype: 'float64' }).requiresGrad_());
   const b = torch.keep(torch.tensor([1], { dtype: 'float64' }).requiresGrad_());
   const optimizer = new SGD([{ params: [a] }, { params: [b], lr: 0.2 }], { lr: 0.1 });
-  assert.deepEqual(optimizer.paramGroups.map((g) => g.lr), [0.1, 0.2]);
+  assert.deepEqual(
+    optimizer.paramGroups.map((g) => g.lr),
+    [0.1, 0.2],
+  );
   optimizer.paramGroups[1]!.lr = 0.5;
   torch.tidy(() => {
     a.grad = torch.tensor([1], { dtype: 'float64' });

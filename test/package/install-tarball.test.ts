@@ -27,7 +27,11 @@ const userEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) =>
 function sh(command: string, args: string[], options: SpawnSyncOptions & { cwd: string }): string {
   const result = spawnSync(command, args, { encoding: 'utf8', env: userEnv, maxBuffer: 64 * 1024 * 1024, ...options });
   const output = `${String(result.stdout ?? '')}${String(result.stderr ?? '')}`;
-  assert.equal(result.status, 0, `${command} ${args.join(' ')} in ${options.cwd} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output.slice(-4000)}`);
+  assert.equal(
+    result.status,
+    0,
+    `${command} ${args.join(' ')} in ${options.cwd} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output.slice(-4000)}`,
+  );
   return String(result.stdout);
 }
 
@@ -86,7 +90,14 @@ describe('npm pack, then npm install of the tarball in an empty project', { time
 
   it('ships the compiled JavaScript, its declarations and the addon sources, never a build or libtorch', () => {
     const files = sh('tar', ['-tzf', tarball], { cwd: dir }).split('\n').filter(Boolean);
-    for (const file of ['package/bin/ncollapse', 'package/dist/src/index.js', 'package/dist/src/index.d.ts', 'package/native/binding.gyp', 'package/native/src/addon.cc', 'package/src/serve/public/dashboard.js']) {
+    for (const file of [
+      'package/bin/ncollapse',
+      'package/dist/src/index.js',
+      'package/dist/src/index.d.ts',
+      'package/native/binding.gyp',
+      'package/native/src/addon.cc',
+      'package/src/serve/public/dashboard.js',
+    ]) {
       assert.ok(files.includes(file), `${file} is in the tarball`);
     }
     const unwanted = files.filter((f) => (/\.(node|so|ts)$/.test(f) && !f.endsWith('.d.ts')) || f.includes('native/build/') || f.startsWith('package/test/'));
@@ -101,7 +112,10 @@ describe('npm pack, then npm install of the tarball in an empty project', { time
   it('npx ncollapse analyze measures an .npz file: the PyTorch golden values', () => {
     const file = join(project, 'features.npz');
     writeGoldenNpz(file);
-    const stdout = sh('npx', ['--no-install', 'ncollapse', 'analyze', file, '--wd', String(golden.weightDecay), '--json'], { cwd: project, timeout: 5 * MINUTE });
+    const stdout = sh('npx', ['--no-install', 'ncollapse', 'analyze', file, '--wd', String(golden.weightDecay), '--json'], {
+      cwd: project,
+      timeout: 5 * MINUTE,
+    });
     assertGolden(JSON.parse(stdout) as Record<string, number>, 'npx ncollapse analyze');
   });
 

@@ -11,7 +11,9 @@ const ENTRY = pathToFileURL(fileURLToPath(new URL('../../src/index.ts', import.m
 
 /** The TypeScript block of the README's "Use as a library" section, as written there. */
 function libraryExample(): string {
-  const section = readFileSync(README, 'utf8').split(/^## /m).find((s) => s.startsWith('Use as a library'));
+  const section = readFileSync(README, 'utf8')
+    .split(/^## /m)
+    .find((s) => s.startsWith('Use as a library'));
   assert.ok(section, 'README.md has a "Use as a library" section');
   const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(code, 'the section holds a ```ts block');

@@ -16,8 +16,17 @@ describe('log axis ticks', () => {
     for (const max of [60, 100, 350, 1000]) {
       const values = logTickValues(1, max, MIN_PANEL_WIDTH, 'x');
       assert.ok(values.length >= 2, `${max}: ${values}`);
-      assert.ok(values.every((v) => v >= 1 && v <= max), `${max}: ${values}`);
-      for (const crowded of [[30, 40], [40, 50], [200, 300], [300, 400]]) assert.ok(!crowded.every((v) => values.includes(v)), `${max}: ${values}`);
+      assert.ok(
+        values.every((v) => v >= 1 && v <= max),
+        `${max}: ${values}`,
+      );
+      for (const crowded of [
+        [30, 40],
+        [40, 50],
+        [200, 300],
+        [300, 400],
+      ])
+        assert.ok(!crowded.every((v) => values.includes(v)), `${max}: ${values}`);
       for (let i = 1; i < values.length; i++) assert.ok(values[i]! > values[i - 1]!);
     }
     assert.deepEqual(logTickValues(1, 350, MIN_PANEL_WIDTH, 'x'), [1, 3, 10, 30, 100, 300]);

@@ -20,7 +20,10 @@ describe('Figure 8 (DeepFool robustness)', () => {
     const dir = writeFixtureRun(parent, { name: 'robust', tptEpoch: 30 });
     assert.ok(!epochFigures([await readRun(dir)]).some((f) => f.id === 'fig8-robustness'), 'no keys, no figure');
     const file = join(dir, 'metrics.jsonl');
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
     const withKeys = lines.map((line, i) => ({ ...line, deepfool_train: 0.1 + i / 1000, deepfool_test: 0.09 + i / 1000, deepfool_failed: 0 }));
     writeFileSync(file, withKeys.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
@@ -28,12 +31,18 @@ describe('Figure 8 (DeepFool robustness)', () => {
     assert.ok(figure, 'Figure 8 is drawn');
     assert.equal(figure.section, 'paper');
     const panels = (figure.spec as unknown as { hconcat: Panel[] }).hconcat;
-    assert.deepEqual(panels.map((p) => p.title.subtitle), ['deepfool_train', 'deepfool_test', 'deepfool_failed']);
+    assert.deepEqual(
+      panels.map((p) => p.title.subtitle),
+      ['deepfool_train', 'deepfool_test', 'deepfool_failed'],
+    );
     for (const panel of panels) {
       const line = panel.layer.find((l) => l.mark.type === 'line')!;
       assert.equal(line.encoding.x.scale.type, 'log');
       assert.equal(line.data.values.length, lines.length);
-      assert.deepEqual(panel.layer.find((l) => l.mark.type === 'rule')!.data.values.map((v) => v.tpt_epoch), [30]);
+      assert.deepEqual(
+        panel.layer.find((l) => l.mark.type === 'rule')!.data.values.map((v) => v.tpt_epoch),
+        [30],
+      );
     }
     const train = panels[0]!.layer.find((l) => l.mark.type === 'line')!.data.values;
     assert.equal(train[train.length - 1]!.value, withKeys[withKeys.length - 1]!.deepfool_train);

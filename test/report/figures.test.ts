@@ -17,7 +17,10 @@ describe('figures', () => {
   after(() => rmSync(parent, { recursive: true, force: true }));
 
   it('leaves out a panel whose key no run has, and a figure with no panel left', async () => {
-    const dir = writeFixtureRun(parent, { name: 'omit', omitKeys: ['equinorm_classifier', 'self_duality', 'webb_lowe_distance', 'webb_lowe_agreement', 'loss_wd'] });
+    const dir = writeFixtureRun(parent, {
+      name: 'omit',
+      omitKeys: ['equinorm_classifier', 'self_duality', 'webb_lowe_distance', 'webb_lowe_agreement', 'loss_wd'],
+    });
     const figures = epochFigures([await readRun(dir)]);
     const byId = new Map(figures.map((f) => [f.id, f]));
     assert.deepEqual(panelKeys(byId.get('fig2-equinorm')!.spec), ['equinorm_means']);
@@ -33,7 +36,17 @@ describe('figures', () => {
     const figures = epochFigures(await readRuns([runA, runB]));
     const ids = figures.map((f) => f.id);
     assert.ok(ids.includes('mse-decomposition'));
-    for (const id of ['error', 'loss', 'fig2-equinorm', 'fig3-equiangular', 'fig4-maxangle', 'fig5-self-duality', 'fig6-nc1', 'fig7-ncc-mismatch', 'layers-nc1']) {
+    for (const id of [
+      'error',
+      'loss',
+      'fig2-equinorm',
+      'fig3-equiangular',
+      'fig4-maxangle',
+      'fig5-self-duality',
+      'fig6-nc1',
+      'fig7-ncc-mismatch',
+      'layers-nc1',
+    ]) {
       assert.ok(ids.includes(id), id);
     }
     // the MSE legend lists only the MSE run
@@ -53,7 +66,11 @@ describe('figures', () => {
       const panels = (figure.spec as { hconcat: { layer: { mark: { type: string }; data: { values: { tpt_epoch?: number }[] } }[] }[] }).hconcat;
       for (const panel of panels) {
         const rule = panel.layer.find((layer) => layer.mark.type === 'rule');
-        assert.deepEqual(rule?.data.values.map((v) => v.tpt_epoch), [30], figure.id);
+        assert.deepEqual(
+          rule?.data.values.map((v) => v.tpt_epoch),
+          [30],
+          figure.id,
+        );
       }
     }
   });
@@ -64,7 +81,9 @@ describe('figures', () => {
     assert.equal(geometryAt(run, 12)?.epoch, 12);
     assert.equal(geometryAt(run, 11)?.epoch, 12);
     assert.equal(geometryAt(run, 10)?.epoch, 8); // a tie goes to the earlier epoch
-    const ids = allFigures([run], { epoch: 12 }).filter((f) => f.section === 'geometry').map((f) => f.id);
+    const ids = allFigures([run], { epoch: 12 })
+      .filter((f) => f.section === 'geometry')
+      .map((f) => f.id);
     assert.deepEqual(ids, ['geometry-cosines', 'geometry-pca2d', 'geometry-pca3d']);
   });
 

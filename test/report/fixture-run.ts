@@ -136,10 +136,12 @@ function projectionBasis(C: number, seed: number): number[][] {
 }
 
 function cosines(rows: number[][]): number[][] {
-  return rows.map((a) => rows.map((b) => {
-    const dot = a.reduce((s, x, i) => s + x * b[i]!, 0);
-    return dot / (Math.hypot(...a) * Math.hypot(...b));
-  }));
+  return rows.map((a) =>
+    rows.map((b) => {
+      const dot = a.reduce((s, x, i) => s + x * b[i]!, 0);
+      return dot / (Math.hypot(...a) * Math.hypot(...b));
+    }),
+  );
 }
 
 /** A geometry.jsonl line: class means = simplex ETF + noise shrinking with epoch. */
@@ -250,7 +252,13 @@ export function appendFixtureEpoch(dir: string, options: FixtureOptions, epoch: 
 }
 
 /** Two runs under a fresh temp dir: a finished CE run with C = 10 and a running MSE run with C = 4. */
-export function writeTwoFixtureRuns(parent = makeTempDir()): { parent: string; runA: string; runB: string; optionsA: FixtureOptions; optionsB: FixtureOptions } {
+export function writeTwoFixtureRuns(parent = makeTempDir()): {
+  parent: string;
+  runA: string;
+  runB: string;
+  optionsA: FixtureOptions;
+  optionsB: FixtureOptions;
+} {
   const optionsA: FixtureOptions = { name: 'fmnist-mlp-ce', numClasses: 10, epochs: 100, seed: 0 };
   // Still training: measured up to epoch 30 of 60, so that a test can append the next epochs.
   const optionsB: FixtureOptions = {

@@ -30,7 +30,9 @@ describe('report in a browser', () => {
     await page.goto(pathToFileURL(reportPath).href);
     await page.waitForLoadState('load');
 
-    const figureIds = readdirSync(join(parent, 'report', 'figures')).filter((f) => f.endsWith('.svg')).map((f) => f.replace(/\.svg$/, ''));
+    const figureIds = readdirSync(join(parent, 'report', 'figures'))
+      .filter((f) => f.endsWith('.svg'))
+      .map((f) => f.replace(/\.svg$/, ''));
     const shown = await page.$$eval('figure img', (imgs) =>
       imgs.map((img) => ({
         id: img.closest('figure')?.getAttribute('data-figure') ?? '',
@@ -53,7 +55,10 @@ describe('report in a browser', () => {
       'Layer-wise collapse',
       'MSE loss decomposition (Han, Papyan & Donoho 2022)',
     ]) {
-      assert.ok(titles.some((t) => t.startsWith(title)), `missing figure "${title}"`);
+      assert.ok(
+        titles.some((t) => t.startsWith(title)),
+        `missing figure "${title}"`,
+      );
     }
     assert.ok(titles.some((t) => t.startsWith('Cosines of centred class means')));
     assert.ok(titles.some((t) => t.startsWith('PCA of class means and classifiers (3-D)')));

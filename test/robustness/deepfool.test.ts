@@ -51,7 +51,12 @@ describe('DeepFool', () => {
         // The reference's step is (d + 1e-4) along the boundary's normal, scaled by 1 + overshoot.
         const expected = (1 + overshoot) * (truth.distance + 1e-4);
         assert.ok(Math.abs(length - expected) <= 1e-6 * expected, `sample ${i}: ||r|| = ${length}, closed form ${expected}`);
-        assertClose(ri.map((v) => v / length), truth.normal, `sample ${i} direction`, mixed(1e-9));
+        assertClose(
+          ri.map((v) => v / length),
+          truth.normal,
+          `sample ${i} direction`,
+          mixed(1e-9),
+        );
         assert.equal(result.originalLabels[i], truth.label);
         assert.equal(result.perturbedLabels[i], truth.target, `sample ${i} crosses into the nearest class`);
         assert.equal(result.iterations[i], 1);
@@ -81,7 +86,10 @@ describe('DeepFool', () => {
       const inputs = torch.tensor(golden.inputs, { dtype: 'float64' });
       const result = deepFool(mlp, inputs, { overshoot: golden.overshoot, maxIterations: golden.maxIterations });
       assert.deepEqual(result.iterations, golden.iterations);
-      assert.ok(golden.iterations.some((n) => n > 1), 'the golden has samples that need several steps');
+      assert.ok(
+        golden.iterations.some((n) => n > 1),
+        'the golden has samples that need several steps',
+      );
       assert.deepEqual(result.originalLabels, golden.originalLabels);
       assert.deepEqual(result.perturbedLabels, golden.perturbedLabels);
       assertClose(result.perturbation.toArray(), golden.perturbation.flat(), 'perturbation', mixed(1e-9));

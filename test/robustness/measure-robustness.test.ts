@@ -12,7 +12,10 @@ describe('robustness subset', () => {
     const a = robustnessSubset(1000, 50, 3);
     assert.deepEqual(a, robustnessSubset(1000, 50, 3));
     assert.equal(new Set(a).size, 50);
-    assert.ok(a.every((i, n) => Number.isInteger(i) && i >= 0 && i < 1000 && (n === 0 || i > a[n - 1]!)), 'sorted, in range');
+    assert.ok(
+      a.every((i, n) => Number.isInteger(i) && i >= 0 && i < 1000 && (n === 0 || i > a[n - 1]!)),
+      'sorted, in range',
+    );
     assert.notDeepEqual(a, robustnessSubset(1000, 50, 4));
     assert.deepEqual(robustnessSubset(5, 50, 3), [0, 1, 2, 3, 4], 'k above the split size takes the whole split');
   });
@@ -63,7 +66,10 @@ describe('robustness measure', () => {
       assert.ok(metrics.deepfool_failed! >= 0 && metrics.deepfool_failed! <= 1);
     });
     assert.equal(model.training, true);
-    assert.ok(model.parameters().every((p) => p.requiresGrad && p.grad === undefined), 'no parameter gradient was accumulated');
+    assert.ok(
+      model.parameters().every((p) => p.requiresGrad && p.grad === undefined),
+      'no parameter gradient was accumulated',
+    );
     model.dispose();
   });
 });

@@ -7,7 +7,27 @@ import { after, before, test } from 'node:test';
 import { runCli } from '../train/cli-run.js';
 
 // A small real run: the seeded Gaussian mixture, a narrow MLP, DeepFool on 15 images per split at epochs 2 and 4.
-const RUN = ['train', '--dataset', 'gaussian', '--per-class', '30', '--model', 'mlp', '--width', '0.125', '--epochs', '4', '--measure', '2,4', '--robustness', '15', '--no-report', '--quiet', '--seed', '3'];
+const RUN = [
+  'train',
+  '--dataset',
+  'gaussian',
+  '--per-class',
+  '30',
+  '--model',
+  'mlp',
+  '--width',
+  '0.125',
+  '--epochs',
+  '4',
+  '--measure',
+  '2,4',
+  '--robustness',
+  '15',
+  '--no-report',
+  '--quiet',
+  '--seed',
+  '3',
+];
 
 let dir: string;
 let run: string;
@@ -18,13 +38,19 @@ before(async () => {
   run = join(dir, 'run');
   const result = await runCli([...RUN, '--out', run]);
   assert.equal(result.code, 0, result.stderr);
-  lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, number>);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('train --robustness K records deepfool_train, deepfool_test and deepfool_failed at each measured epoch', () => {
-  assert.deepEqual(lines.map((l) => l.epoch), [2, 4]);
+  assert.deepEqual(
+    lines.map((l) => l.epoch),
+    [2, 4],
+  );
   for (const line of lines) {
     assert.ok(line.deepfool_train! > 0 && Number.isFinite(line.deepfool_train), `deepfool_train ${line.deepfool_train}`);
     assert.ok(line.deepfool_test! > 0 && Number.isFinite(line.deepfool_test), `deepfool_test ${line.deepfool_test}`);

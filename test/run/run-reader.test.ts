@@ -20,7 +20,10 @@ describe('run reader', () => {
     assert.equal(run.tptEpoch, 30);
     assert.equal(run.classNames.length, 10);
     assert.deepEqual(run.warnings, []);
-    assert.deepEqual(run.metrics.map((m) => m.epoch), [...run.metrics.map((m) => m.epoch)].sort((a, b) => a - b));
+    assert.deepEqual(
+      run.metrics.map((m) => m.epoch),
+      [...run.metrics.map((m) => m.epoch)].sort((a, b) => a - b),
+    );
   });
 
   it('skips a partial last line (a run being written) with a warning', async () => {
@@ -61,7 +64,10 @@ describe('run reader', () => {
     const a = writeFixtureRun(parent, { name: 'twin-a' });
     const b = writeFixtureRun(parent, { name: 'twin-b' });
     const runs = await readRuns([a, b]);
-    assert.deepEqual(runs.map((r) => r.label), ['fashion-mnist / mlp / ce (twin-a)', 'fashion-mnist / mlp / ce (twin-b)']);
+    assert.deepEqual(
+      runs.map((r) => r.label),
+      ['fashion-mnist / mlp / ce (twin-a)', 'fashion-mnist / mlp / ce (twin-b)'],
+    );
   });
 
   it('warns on an epoch that appears twice (two writers) and keeps the later line', async () => {

@@ -54,17 +54,15 @@ describe('dashboard in a browser', () => {
 
     appendFixtureEpoch(runB, optionsB, 35);
     const t0 = Date.now();
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="latest-epoch-synthetic-mse"]')?.textContent === '35',
-      undefined,
-      { timeout: 2000 },
-    );
+    await page.waitForFunction(() => document.querySelector('[data-testid="latest-epoch-synthetic-mse"]')?.textContent === '35', undefined, { timeout: 2000 });
     const seenAfter = Date.now() - t0;
     assert.ok(seenAfter < 2000, `seen after ${seenAfter} ms`);
     t.diagnostic(`metrics line shown after ${seenAfter} ms`);
     // and the run list and the charts follow
     await page.waitForFunction(() => document.body.dataset.figuresEpoch?.includes('synthetic-mse:35'), undefined, { timeout: 5000 });
-    await page.waitForFunction(() => document.querySelector('[data-testid="run-epoch-synthetic-mse"]')?.textContent?.startsWith('35'), undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-epoch-synthetic-mse"]')?.textContent?.startsWith('35'), undefined, {
+      timeout: 5000,
+    });
 
     assert.deepEqual(errors, []);
     assert.deepEqual(remote, []);
@@ -87,6 +85,8 @@ describe('dashboard in a browser', () => {
 
     assert.match((await page.textContent('[data-testid="geometry-epoch"]')) ?? '', /^epoch 100 /);
     await page.click('#geometry-play');
-    await page.waitForFunction(() => /^epoch (1|2|4) /.test(document.querySelector('[data-testid="geometry-epoch"]')?.textContent ?? ''), undefined, { timeout: 3000 });
+    await page.waitForFunction(() => /^epoch (1|2|4) /.test(document.querySelector('[data-testid="geometry-epoch"]')?.textContent ?? ''), undefined, {
+      timeout: 3000,
+    });
   });
 });

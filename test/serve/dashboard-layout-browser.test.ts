@@ -20,7 +20,10 @@ const ROBUST_RUN = 'fmnist-robust';
 /** A third run that measured DeepFool robustness (train --robustness K) at each measured epoch. */
 function writeRobustRun(runsDir: string): void {
   const dir = writeFixtureRun(runsDir, { name: ROBUST_RUN, dataset: 'mnist', model: 'resnet18', numClasses: 10, epochs: 350, seed: 2 });
-  const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   const withRobustness = lines.map((line) => ({ ...line, deepfool_train: 0.2 + 0.001 * (line.epoch as number), deepfool_test: 0.18, deepfool_failed: 0.05 }));
   writeFileSync(join(dir, 'metrics.jsonl'), withRobustness.map((line) => `${JSON.stringify(line)}\n`).join(''));
 }
@@ -61,7 +64,9 @@ async function cutCharts(page: Page): Promise<string[]> {
       const inner = box.getBoundingClientRect();
       const drawn = svg.getBoundingClientRect();
       const viewport = document.documentElement.clientWidth;
-      return drawn.right > Math.min(inner.right, viewport) + 0.5 ? [`${box.getAttribute('data-figure') ?? box.id}: chart right ${drawn.right.toFixed(0)} > box ${inner.right.toFixed(0)}`] : [];
+      return drawn.right > Math.min(inner.right, viewport) + 0.5
+        ? [`${box.getAttribute('data-figure') ?? box.id}: chart right ${drawn.right.toFixed(0)} > box ${inner.right.toFixed(0)}`]
+        : [];
     }),
   );
 }

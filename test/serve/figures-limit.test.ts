@@ -31,7 +31,10 @@ test('/api/figures reads each run once however often a long query repeats it', a
   const res = await fetch(`${dashboard.url}api/figures?runs=${query}`);
   assert.equal(res.status, 200);
   const body = (await res.json()) as { latest: { name: string }[] };
-  assert.deepEqual(body.latest.map((l) => l.name), names);
+  assert.deepEqual(
+    body.latest.map((l) => l.name),
+    names,
+  );
 });
 
 test(`/api/figures refuses more than ${MAX_FIGURE_RUNS} different runs`, async () => {

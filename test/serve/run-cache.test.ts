@@ -19,7 +19,10 @@ const RUNS = 60;
 function writeRun(dir: string, i: number): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ name: `run-${i}`, dataset: 'gaussian', model: 'mlp', loss: 'ce', epochs: 10, numClasses: 3 }));
-  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state: 'running', epoch: 2, epochs: 10, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'status.json'),
+    JSON.stringify({ state: 'running', epoch: 2, epochs: 10, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }),
+  );
   writeFileSync(join(dir, 'metrics.jsonl'), [1, 2].map((epoch) => `${JSON.stringify({ epoch, train_error: 0.1, test_error: 0.2 })}\n`).join(''));
   writeFileSync(join(dir, 'geometry.jsonl'), '');
 }
@@ -49,11 +52,17 @@ describe('the run cache at scale', () => {
   it('lists the folder once per request and reads each run once, then only the run that changed', async () => {
     const { calls, cache } = counting(listingSource(runsDir));
     const first = await cache.summaries();
-    assert.deepEqual(first.map((s) => s.name), names);
+    assert.deepEqual(
+      first.map((s) => s.name),
+      names,
+    );
     assert.equal(calls.listings, 1);
     assert.equal(calls.reads.length, RUNS);
     assert.equal(new Set(calls.reads.map((r) => r.dir)).size, RUNS, 'each run read once');
-    assert.ok(calls.reads.every((r) => !r.geometry), 'the run list does not read geometry.jsonl');
+    assert.ok(
+      calls.reads.every((r) => !r.geometry),
+      'the run list does not read geometry.jsonl',
+    );
 
     await cache.summaries();
     assert.equal(calls.listings, 2);
@@ -62,7 +71,10 @@ describe('the run cache at scale', () => {
     appendFileSync(join(runsDir, names[17]!, 'metrics.jsonl'), `${JSON.stringify({ epoch: 3, train_error: 0, test_error: 0.1 })}\n`);
     const third = await cache.summaries();
     assert.equal(calls.listings, 3);
-    assert.deepEqual(calls.reads.slice(RUNS).map((r) => r.dir.endsWith(names[17]!)), [true]);
+    assert.deepEqual(
+      calls.reads.slice(RUNS).map((r) => r.dir.endsWith(names[17]!)),
+      [true],
+    );
     assert.equal(third.find((s) => s.name === names[17])!.lastMeasuredEpoch, 3);
   });
 

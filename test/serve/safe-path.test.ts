@@ -22,7 +22,21 @@ describe('safe paths', () => {
   });
 
   it('refuses dot segments, encoded or not, empty segments, backslashes and encoded slashes', () => {
-    for (const path of ['../secret.txt', 'a/../../secret.txt', '%2e%2e/secret.txt', '%2E%2E%2Fsecret.txt', 'a/%2e%2e/%2e%2e/x', '/etc/passwd', 'a//b', '.', 'a\\..\\b', '%5c..%5cx', 'a%00', '%zz', 'C:%5cwindows']) {
+    for (const path of [
+      '../secret.txt',
+      'a/../../secret.txt',
+      '%2e%2e/secret.txt',
+      '%2E%2E%2Fsecret.txt',
+      'a/%2e%2e/%2e%2e/x',
+      '/etc/passwd',
+      'a//b',
+      '.',
+      'a\\..\\b',
+      '%5c..%5cx',
+      'a%00',
+      '%zz',
+      'C:%5cwindows',
+    ]) {
       assert.equal(safeSegments(path), null, path);
     }
     assert.ok(hasDotSegment('/runs/../x'));

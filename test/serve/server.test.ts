@@ -68,7 +68,13 @@ describe('dashboard server', () => {
 
   it('lists the runs with their state', async () => {
     const runs = (await (await fetch(`${dashboard.url}api/runs`)).json()) as { name: string; state: string; epoch: number; tptEpoch: number | null }[];
-    assert.deepEqual(runs.map((r) => [r.name, r.state, r.tptEpoch]), [['fmnist-mlp-ce', 'finished', 30], ['synthetic-mse', 'running', 20]]);
+    assert.deepEqual(
+      runs.map((r) => [r.name, r.state, r.tptEpoch]),
+      [
+        ['fmnist-mlp-ce', 'finished', 30],
+        ['synthetic-mse', 'running', 20],
+      ],
+    );
   });
 
   it('serves the vega builds itself', async () => {
@@ -126,7 +132,10 @@ describe('dashboard server', () => {
     const t0 = Date.now();
     await waitForEvent(
       dashboard.url,
-      (event, data) => event === 'run-changed' && (data as { name: string; files: string[] }).name === 'synthetic-mse' && (data as { files: string[] }).files.includes('metrics.jsonl'),
+      (event, data) =>
+        event === 'run-changed' &&
+        (data as { name: string; files: string[] }).name === 'synthetic-mse' &&
+        (data as { files: string[] }).files.includes('metrics.jsonl'),
       2000,
       () => appendFixtureEpoch(runB, optionsB, 35),
     );

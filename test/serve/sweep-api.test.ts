@@ -44,7 +44,10 @@ describe('the sweep API in summary and pages', () => {
   const started = new Map<number, { state: string; testError: number }>();
   before(async () => {
     const grid = join(work, 'grid.yaml');
-    writeFileSync(grid, `fixed: { dataset: gaussian, model: mlp, epochs: 4 }\naxes:\n  lr: logspace(-3, -1, 5)\n  seed: [${Array.from({ length: 60 }, (_, i) => i).join(', ')}]\n`);
+    writeFileSync(
+      grid,
+      `fixed: { dataset: gaussian, model: mlp, epochs: 4 }\naxes:\n  lr: logspace(-3, -1, 5)\n  seed: [${Array.from({ length: 60 }, (_, i) => i).join(', ')}]\n`,
+    );
     ({ rows } = planSweep(grid, sweepDir));
     for (let index = 0; index < rows.length; index += 10) {
       const run = { state: (index / 10) % 3 === 2 ? 'diverged' : 'finished', testError: 0.5 - ((index * 7) % 97) / 1000 };
@@ -66,25 +69,43 @@ describe('the sweep API in summary and pages', () => {
     const finished = [...started.values()].filter((r) => r.state === 'finished').length;
     assert.deepEqual(sweep.counts, { planned: 300 - started.size, queued: 0, running: 0, finished, diverged: started.size - finished, interrupted: 0 });
     assert.equal(sweep.page.runs.length, SWEEP_PAGE_ROWS);
-    assert.deepEqual(sweep.page.runs.map((r) => r.index), Array.from({ length: SWEEP_PAGE_ROWS }, (_, i) => i));
+    assert.deepEqual(
+      sweep.page.runs.map((r) => r.index),
+      Array.from({ length: SWEEP_PAGE_ROWS }, (_, i) => i),
+    );
     assert.deepEqual(sweep.page.runs.map((r) => r.state).slice(0, 11), ['finished', ...Array(9).fill('planned'), 'finished']);
   });
 
   it('names the selected run (lowest test error of the finished runs) and sends its row on every page', async () => {
     const best = [...started.entries()].filter(([, r]) => r.state === 'finished').sort(([, a], [, b]) => a.testError - b.testError)[0]![0];
     const sweep = (await (await get('?offset=200&limit=10')).json()) as SweepJson;
-    assert.deepEqual(sweep.cells.map((c) => c.selected), [rows[best]!.id]);
-    assert.deepEqual(sweep.selected.map((r) => [r.index, r.selected]), [[best, true]]);
-    assert.deepEqual(sweep.page.runs.map((r) => r.index), Array.from({ length: 10 }, (_, i) => 200 + i));
+    assert.deepEqual(
+      sweep.cells.map((c) => c.selected),
+      [rows[best]!.id],
+    );
+    assert.deepEqual(
+      sweep.selected.map((r) => [r.index, r.selected]),
+      [[best, true]],
+    );
+    assert.deepEqual(
+      sweep.page.runs.map((r) => r.index),
+      Array.from({ length: 10 }, (_, i) => 200 + i),
+    );
   });
 
   it('pages through one state only', async () => {
     const diverged = [...started.entries()].filter(([, r]) => r.state === 'diverged').map(([i]) => i);
     const first = (await (await get('?state=diverged&limit=4')).json()) as SweepJson;
     assert.equal(first.page.total, diverged.length);
-    assert.deepEqual(first.page.runs.map((r) => r.index), diverged.slice(0, 4));
+    assert.deepEqual(
+      first.page.runs.map((r) => r.index),
+      diverged.slice(0, 4),
+    );
     const last = (await (await get(`?state=diverged&limit=4&offset=${diverged.length - 2}`)).json()) as SweepJson;
-    assert.deepEqual(last.page.runs.map((r) => r.index), diverged.slice(-2));
+    assert.deepEqual(
+      last.page.runs.map((r) => r.index),
+      diverged.slice(-2),
+    );
     assert.ok(last.page.runs.every((r) => r.state === 'diverged'));
   });
 
@@ -106,7 +127,10 @@ describe('the sweep API in summary and pages', () => {
     assert.ok(changed, 'the change of a run was not seen within 5 s');
     assert.notEqual(changed.headers.get('etag'), etag);
     const sweep = (await changed.json()) as SweepJson;
-    assert.deepEqual(sweep.selected.map((r) => r.index), [5]);
+    assert.deepEqual(
+      sweep.selected.map((r) => r.index),
+      [5],
+    );
     assert.equal(sweep.counts.planned, 300 - started.size - 1);
 
     // the state brought up to date run by run is the state computed afresh

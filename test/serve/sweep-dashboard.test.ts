@@ -14,7 +14,17 @@ import { leaveFinishedCheckpoints } from '../helpers/finished-run-files.js';
 function fakeRun(dir: string, state: string, testErrors: number[]): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ name: 'x', dataset: 'gaussian', model: 'mlp', loss: 'ce', epochs: 4, numClasses: 10 }));
-  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch: state === 'finished' ? 4 : testErrors.length, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'status.json'),
+    JSON.stringify({
+      state,
+      epoch: state === 'finished' ? 4 : testErrors.length,
+      epochs: 4,
+      tptEpoch: null,
+      message: null,
+      updatedAt: new Date().toISOString(),
+    }),
+  );
   writeFileSync(join(dir, 'metrics.jsonl'), testErrors.map((e, i) => `${JSON.stringify({ epoch: i + 1, train_error: 0.1, test_error: e })}\n`).join(''));
   if (state === 'finished') leaveFinishedCheckpoints(dir, 4);
 }
@@ -39,13 +49,22 @@ describe('dashboard of a sweep', () => {
   });
 
   it('serves every row with its state and the selected run of each cell', async () => {
-    const sweep = (await (await fetch(`${dashboard.url}api/sweep`)).json()) as { page: { runs: { name: string; state: string; selected: boolean; testError: number }[] }; cells: { selected: string; lr: number }[] };
-    assert.deepEqual(sweep.page.runs.map((r) => [r.name, r.state, r.selected, r.testError]), [
-      [rows[0]!.id, 'finished', false, 0.3],
-      [rows[1]!.id, 'finished', true, 0.2],
-      [rows[2]!.id, 'diverged', false, 0.9],
-    ]);
-    assert.deepEqual(sweep.cells.map((c) => [c.selected, c.lr]), [[rows[1]!.id, 0.1]]);
+    const sweep = (await (await fetch(`${dashboard.url}api/sweep`)).json()) as {
+      page: { runs: { name: string; state: string; selected: boolean; testError: number }[] };
+      cells: { selected: string; lr: number }[];
+    };
+    assert.deepEqual(
+      sweep.page.runs.map((r) => [r.name, r.state, r.selected, r.testError]),
+      [
+        [rows[0]!.id, 'finished', false, 0.3],
+        [rows[1]!.id, 'finished', true, 0.2],
+        [rows[2]!.id, 'diverged', false, 0.9],
+      ],
+    );
+    assert.deepEqual(
+      sweep.cells.map((c) => [c.selected, c.lr]),
+      [[rows[1]!.id, 0.1]],
+    );
   });
 
   it('the page starts with the selected runs ticked and loads the sweep panel', async () => {

@@ -28,7 +28,10 @@ describe('the sweep panel in a browser', () => {
   let browser: LaunchedBrowser;
   before(async () => {
     const grid = join(work, 'grid.yaml');
-    writeFileSync(grid, `fixed: { dataset: gaussian, model: mlp, epochs: 4 }\naxes:\n  lr: logspace(-3, -1, 5)\n  seed: [${Array.from({ length: 60 }, (_, i) => i).join(', ')}]\n`);
+    writeFileSync(
+      grid,
+      `fixed: { dataset: gaussian, model: mlp, epochs: 4 }\naxes:\n  lr: logspace(-3, -1, 5)\n  seed: [${Array.from({ length: 60 }, (_, i) => i).join(', ')}]\n`,
+    );
     ({ rows } = planSweep(grid, sweepDir));
     // rows 0, 20, ..., 280 finished (the best: row 140), rows 10, 30, ..., 290 diverged
     for (let index = 0; index < rows.length; index += 10) {

@@ -72,12 +72,18 @@ describe('grid files', () => {
     assert.match(gridError('axes: { seed: [1, 1] }\n'), /axes\.seed: 1 is given twice/);
     // The bounds of the option table, the same as train's.
     assert.match(gridError('axes: { lr: [0, 0.1] }\n'), /^g\.yaml: axes\.lr\[0\]: --lr: must be a number > 0 and <= 1000, got 0$/);
-    assert.match(gridError('fixed: { weightDecay: 1e300 }\naxes: { seed: [0] }\n'), /^g\.yaml: fixed\.weightDecay: --weight-decay: must be a number >= 0 and <= 1, got 1e\+300$/);
+    assert.match(
+      gridError('fixed: { weightDecay: 1e300 }\naxes: { seed: [0] }\n'),
+      /^g\.yaml: fixed\.weightDecay: --weight-decay: must be a number >= 0 and <= 1, got 1e\+300$/,
+    );
     assert.match(gridError('axes: { model: [mlp, nope] }\n'), /axes\.model\[1\]: --model: unknown model 'nope'; expected one of mlp, /);
   });
 
   it('reports a missing grid file by its path', () => {
-    assert.throws(() => readGrid(join(dir, 'missing.yaml')), (e: Error) => e instanceof GridFileError && e.message.startsWith(join(dir, 'missing.yaml')) && /ENOENT/.test(e.message));
+    assert.throws(
+      () => readGrid(join(dir, 'missing.yaml')),
+      (e: Error) => e instanceof GridFileError && e.message.startsWith(join(dir, 'missing.yaml')) && /ENOENT/.test(e.message),
+    );
   });
 });
 
@@ -89,7 +95,9 @@ describe('plan rows', () => {
     assert.equal(rows.length, 4);
     assert.equal(new Set(rows.map((r) => r.id)).size, 4);
     // The same runs from a grid written the other way round (axes swapped, a default spelled out).
-    const swapped = planRows(parseGrid('fixed: { epochs: 2, model: mlp, dataset: gaussian, momentum: 0.9 }\naxes:\n  seed: [0, 1]\n  lr: [0.01, 0.1]\n', 'b.yaml'));
+    const swapped = planRows(
+      parseGrid('fixed: { epochs: 2, model: mlp, dataset: gaussian, momentum: 0.9 }\naxes:\n  seed: [0, 1]\n  lr: [0.01, 0.1]\n', 'b.yaml'),
+    );
     assert.deepEqual(new Set(swapped.map((r) => r.id)), new Set(rows.map((r) => r.id)));
     assert.equal(configId({ b: 1, a: [1, { d: 2, c: 3 }] }), configId({ a: [1, { c: 3, d: 2 }], b: 1 }));
   });

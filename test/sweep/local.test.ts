@@ -16,7 +16,7 @@ import { runCli } from '../train/cli-run.js';
 const work = mkdtempSync(join(tmpdir(), 'ncollapse-sweep-local-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const BASE = "dataset: gaussian, model: mlp, per-class: 40, width: 0.125, epochs: 3, measure: all, report: false, threads: 1";
+const BASE = 'dataset: gaussian, model: mlp, per-class: 40, width: 0.125, epochs: 3, measure: all, report: false, threads: 1';
 
 async function plan(name: string, text: string): Promise<string> {
   const grid = join(work, `${name}.yaml`);
@@ -48,9 +48,15 @@ describe('sweep on the local backend', { timeout: 300_000 }, () => {
     const report = await runCli(['report', dir, '--no-png']);
     assert.equal(report.code, 0, report.stderr);
     assert.match(report.stdout, /^\| Run \| Name \| TPT epoch \| Test acc\. at TPT \(%\) \| Last epoch \| Test acc\. at last \(%\) \| Change \(points\) \|$/m);
-    assert.match(report.stdout, new RegExp(`^\\| gaussian / mlp / ce \\| ${best.id} \\| .* \\| 3 \\| ${(100 * (1 - finalTestError(join(dir, best.id)))).toFixed(2)} \\|`, 'm'));
+    assert.match(
+      report.stdout,
+      new RegExp(`^\\| gaussian / mlp / ce \\| ${best.id} \\| .* \\| 3 \\| ${(100 * (1 - finalTestError(join(dir, best.id)))).toFixed(2)} \\|`, 'm'),
+    );
     assert.match(report.stdout, new RegExp(`gaussian / mlp / ce: selected lr ${best.config.lr} \\(seed 0, run ${best.id}\\)`));
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { complete: boolean; cells: { selected: { id: string; lr: number; lastEpoch: number; testAccuracyAtEnd: number } }[] };
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+      complete: boolean;
+      cells: { selected: { id: string; lr: number; lastEpoch: number; testAccuracyAtEnd: number } }[];
+    };
     assert.equal(summary.complete, true);
     assert.equal(summary.cells.length, 1);
     assert.equal(summary.cells[0]!.selected.id, best.id);
@@ -66,7 +72,10 @@ describe('sweep on the local backend', { timeout: 300_000 }, () => {
     const again = await runCli(['sweep', 'run', dir, '--backend', 'local', '--parallel', '2']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /2 of 2 runs already done \(finished or diverged\): not run again/);
-    assert.deepEqual(rows.map((row) => statSync(join(dir, row.id, 'metrics.jsonl')).mtimeMs), mtimes);
+    assert.deepEqual(
+      rows.map((row) => statSync(join(dir, row.id, 'metrics.jsonl')).mtimeMs),
+      mtimes,
+    );
   });
 
   it('says so when every run of a cell diverged, and does not run them again', async () => {
@@ -78,7 +87,10 @@ describe('sweep on the local backend', { timeout: 300_000 }, () => {
     assert.match(ran.stdout, /2 runs: 2 diverged/);
     const report = await runCli(['report', dir]);
     assert.equal(report.code, 1);
-    assert.match(report.stderr, /no cell has a finished run to report yet \(gaussian \/ mlp \/ ce: every run diverged \(lr 0\.01, 0\.02\): no run selected; try smaller learning rates\)/);
+    assert.match(
+      report.stderr,
+      /no cell has a finished run to report yet \(gaussian \/ mlp \/ ce: every run diverged \(lr 0\.01, 0\.02\): no run selected; try smaller learning rates\)/,
+    );
     const again = await runCli(['sweep', 'run', dir]);
     assert.match(again.stdout, /2 of 2 runs already done/);
   });

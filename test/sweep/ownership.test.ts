@@ -39,7 +39,10 @@ describe('a sweep acts only on what is its own', () => {
     const outside = join(work, 'outside');
     const redirected = newSweep();
     tamper(redirected, 0, (row) => (row.args = [...(row.args as string[]), '--out', outside]));
-    assert.throws(() => redirected.readRows(), (e: unknown) => e instanceof SweepDirectoryError && /line 1: args hold --out/.test(e.message));
+    assert.throws(
+      () => redirected.readRows(),
+      (e: unknown) => e instanceof SweepDirectoryError && /line 1: args hold --out/.test(e.message),
+    );
     const equals = newSweep();
     tamper(equals, 1, (row) => (row.args = [...(row.args as string[]), `--out=${outside}`]));
     assert.throws(() => equals.readRows(), /line 2: args hold --out=/);
@@ -55,7 +58,7 @@ describe('a sweep acts only on what is its own', () => {
     assert.equal(existsSync(outside), false);
   });
 
-  it("refuses a row whose args say other settings than its (hashed) config", () => {
+  it('refuses a row whose args say other settings than its (hashed) config', () => {
     const sweep = newSweep();
     tamper(sweep, 0, (row) => {
       const args = row.args as string[];
@@ -71,7 +74,10 @@ describe('a sweep acts only on what is its own', () => {
     const sweep = newSweep();
     const row = sweep.readRows()[0]!;
     const dir = sweep.runDir(row);
-    writeFileSync(join(dir, 'status.json'), JSON.stringify({ state: 'finished', epoch: 4, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'status.json'),
+      JSON.stringify({ state: 'finished', epoch: 4, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }),
+    );
     let progress = readRunProgress(dir);
     assert.equal(isDone(progress), false);
     assert.equal(taskStart(progress), 'fresh');
@@ -98,7 +104,10 @@ describe('a sweep acts only on what is its own', () => {
       assert.equal(runningLocalPool(sweep), null);
       assert.equal(stopLocalPool(sweep), null);
       // Its pid alone, with another start time (the pool that had this pid is gone).
-      writeFileSync(sweep.localPoolFile, JSON.stringify({ pid, startTicks: '1', command: 'sleep 30', host: currentProcess().host, purpose: 'sweep run', acquiredAt: 'now' }));
+      writeFileSync(
+        sweep.localPoolFile,
+        JSON.stringify({ pid, startTicks: '1', command: 'sleep 30', host: currentProcess().host, purpose: 'sweep run', acquiredAt: 'now' }),
+      );
       assert.equal(stopLocalPool(sweep), null);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(stranger.exitCode, null);
@@ -113,7 +122,10 @@ describe('a sweep acts only on what is its own', () => {
     const pool = await holdLock(sweep.localPoolFile, 'sweep run');
     try {
       assert.equal(runningLocalPool(sweep), pool.pid);
-      await assert.rejects(runLocalPool(sweep, { parallel: 1, log: () => undefined }), (e: unknown) => e instanceof SweepUsageError && e.message.includes(`pid ${pool.pid}`) && e.message.includes('sweep cancel'));
+      await assert.rejects(
+        runLocalPool(sweep, { parallel: 1, log: () => undefined }),
+        (e: unknown) => e instanceof SweepUsageError && e.message.includes(`pid ${pool.pid}`) && e.message.includes('sweep cancel'),
+      );
     } finally {
       pool.kill('SIGKILL');
       await exited(pool);
@@ -121,10 +133,16 @@ describe('a sweep acts only on what is its own', () => {
     const row = sweep.readRows()[0]!;
     const dir = sweep.runDir(row);
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...row.config, ncollapseVersion: '0.1.0' }));
-    writeFileSync(join(dir, 'status.json'), JSON.stringify({ state: 'running', epoch: 0, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'status.json'),
+      JSON.stringify({ state: 'running', epoch: 0, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }),
+    );
     const writer = await holdLock(join(dir, 'writer.lock'), 'train');
     try {
-      assert.throws(() => startSweepTask(sweep, row, { output: 'inherit' }), (e: unknown) => e instanceof SweepUsageError && e.message.includes(`pid ${writer.pid}`));
+      assert.throws(
+        () => startSweepTask(sweep, row, { output: 'inherit' }),
+        (e: unknown) => e instanceof SweepUsageError && e.message.includes(`pid ${writer.pid}`),
+      );
       assert.ok(existsSync(join(dir, 'config.json')), 'the live run was not cleared for a restart');
       assert.ok(existsSync(join(dir, 'status.json')));
     } finally {

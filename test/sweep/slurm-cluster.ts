@@ -28,7 +28,9 @@ export async function startCluster(): Promise<TestCluster> {
   } catch (error) {
     await stop();
     const e = error as Error & { stderr?: string };
-    throw new Error(`could not start SLURM for the test (scripts/setup.sh --test installs slurm-wlm and munge): ${e.stderr?.trim() || e.message}`, { cause: error });
+    throw new Error(`could not start SLURM for the test (scripts/setup.sh --test installs slurm-wlm and munge): ${e.stderr?.trim() || e.message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -186,7 +186,11 @@ describe('sweep on SLURM', { timeout: 240_000 }, () => {
     assert.equal(localDone.code, 0, localDone.stderr + localDone.stdout);
     for (const row of rows) {
       assert.equal(runState(join(slurmDir, row.id)).state, 'finished');
-      assert.deepEqual(metricsWithoutTime(join(slurmDir, row.id, 'metrics.jsonl')), metricsWithoutTime(join(localDir, row.id, 'metrics.jsonl')), `run ${row.index}`);
+      assert.deepEqual(
+        metricsWithoutTime(join(slurmDir, row.id, 'metrics.jsonl')),
+        metricsWithoutTime(join(localDir, row.id, 'metrics.jsonl')),
+        `run ${row.index}`,
+      );
     }
   });
 });

@@ -35,7 +35,17 @@ function fakeRun(dir: string, state: string, testErrors: number[], epochs = 4): 
     mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     for (const name of [`epoch-${String(epochs).padStart(4, '0')}.safetensors`, 'last.safetensors']) writeFileSync(join(dir, 'checkpoints', name), 'weights');
   }
-  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch, epochs, tptEpoch: null, message: state === 'diverged' ? 'the training loss became NaN' : null, updatedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'status.json'),
+    JSON.stringify({
+      state,
+      epoch,
+      epochs,
+      tptEpoch: null,
+      message: state === 'diverged' ? 'the training loss became NaN' : null,
+      updatedAt: new Date().toISOString(),
+    }),
+  );
   writeFileSync(join(dir, 'metrics.jsonl'), testErrors.map((e, i) => `${JSON.stringify({ epoch: i + 1, train_error: 0.1, test_error: e })}\n`).join(''));
 }
 
@@ -60,7 +70,10 @@ describe('sweep directories', () => {
     const out = join(work, 'other');
     mkdirSync(out);
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    assert.throws(() => planSweep(newGrid(TWO_CELLS), out), (e: Error) => e instanceof SweepDirectoryError && /is not empty and is not a sweep \(no sweep\.json; it holds notes\.txt\)/.test(e.message));
+    assert.throws(
+      () => planSweep(newGrid(TWO_CELLS), out),
+      (e: Error) => e instanceof SweepDirectoryError && /is not empty and is not a sweep \(no sweep\.json; it holds notes\.txt\)/.test(e.message),
+    );
     assert.deepEqual(readdirSync(out), ['notes.txt']);
     assert.throws(() => new SweepDirectory(out).readRows(), /not a sweep directory \(no sweep\.json\); create one with 'ncollapse sweep plan/);
 
@@ -76,7 +89,10 @@ describe('sweep directories', () => {
     planSweep(newGrid(TWO_CELLS), out);
     const lines = readFileSync(join(out, 'sweep.jsonl'), 'utf8').split('\n');
     writeFileSync(join(out, 'sweep.jsonl'), [lines[0], '{"index": 1', ...lines.slice(2)].join('\n'));
-    assert.throws(() => new SweepDirectory(out).readRows(), (e: Error) => e.message === `${join(out, 'sweep.jsonl')}: line 2 is not valid JSON`);
+    assert.throws(
+      () => new SweepDirectory(out).readRows(),
+      (e: Error) => e.message === `${join(out, 'sweep.jsonl')}: line 2 is not valid JSON`,
+    );
     writeFileSync(join(out, 'sweep.json'), '{"kind": "something-else"}');
     assert.throws(() => new SweepDirectory(out).readInfo(), /sweep\.json: field 'kind': .*this is not a sweep written by ncollapse/);
   });
@@ -121,7 +137,10 @@ describe('selection', () => {
     fakeRun(dir(3), 'interrupted', [0.3]);
     const status = await sweepStatus(new SweepDirectory(out));
     // No pool or job runs them: a 'running' status.json is a process that was killed.
-    assert.deepEqual(status.runs.map((r) => r.state), ['finished', 'diverged', 'interrupted', 'interrupted', 'planned', 'planned']);
+    assert.deepEqual(
+      status.runs.map((r) => r.state),
+      ['finished', 'diverged', 'interrupted', 'interrupted', 'planned', 'planned'],
+    );
     assert.equal(status.runs[0]!.testError, 0.1);
     const table = statusTable(status);
     assert.match(table, /^#\s+id\s+loss\s+lr\s+state\s+epoch\s+test error$/m);
@@ -139,7 +158,10 @@ describe('selection', () => {
     mkdirSync(join(dir(2), 'checkpoints'), { recursive: true });
     writeFileSync(join(dir(2), 'checkpoints', 'last.safetensors'), '');
     fakeRun(dir(3), 'running', []);
-    assert.deepEqual(rows.slice(0, 5).map((_, i) => taskStart(readRunProgress(dir(i)))), ['skip', 'skip', 'resume', 'restart', 'fresh']);
+    assert.deepEqual(
+      rows.slice(0, 5).map((_, i) => taskStart(readRunProgress(dir(i)))),
+      ['skip', 'skip', 'resume', 'restart', 'fresh'],
+    );
   });
 });
 
@@ -152,11 +174,32 @@ describe('slurm job script', () => {
 
   it('submits one requeueable array with the time-limit signal, and execs the task so it gets the signals', () => {
     const sweep = new SweepDirectory(join(work, 'slurm'));
-    const args = sbatchArgs(sweep, 'small', [0, 1, 2, 3], { cpusPerTask: 2, maxRunning: 2, partition: 'gpu', time: '2:00:00', gpusPerTask: 1 }, '/x/sweep.sbatch');
-    for (const arg of ['--array=0-3%2', '--requeue', '--signal=B:USR1@120', '--cpus-per-task=2', '--partition=gpu', '--time=2:00:00', '--gpus-per-task=1', '--open-mode=append']) assert.ok(args.includes(arg), arg);
+    const args = sbatchArgs(
+      sweep,
+      'small',
+      [0, 1, 2, 3],
+      { cpusPerTask: 2, maxRunning: 2, partition: 'gpu', time: '2:00:00', gpusPerTask: 1 },
+      '/x/sweep.sbatch',
+    );
+    for (const arg of [
+      '--array=0-3%2',
+      '--requeue',
+      '--signal=B:USR1@120',
+      '--cpus-per-task=2',
+      '--partition=gpu',
+      '--time=2:00:00',
+      '--gpus-per-task=1',
+      '--open-mode=append',
+    ])
+      assert.ok(args.includes(arg), arg);
     assert.equal(args.at(-1), '/x/sweep.sbatch');
     const script = batchScript(sweep);
     assert.match(script, /^#!\/bin\/bash\n/);
-    assert.match(script, new RegExp(`\\nexec \\S+node\\S* \\S+/bin/ncollapse sweep task ${sweep.root.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --index "\\$SLURM_ARRAY_TASK_ID"\\n$`));
+    assert.match(
+      script,
+      new RegExp(
+        `\\nexec \\S+node\\S* \\S+/bin/ncollapse sweep task ${sweep.root.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --index "\\$SLURM_ARRAY_TASK_ID"\\n$`,
+      ),
+    );
   });
 });

@@ -13,7 +13,12 @@ test('backward gives analytic gradients', () => {
     assertClose(x.grad!.toArray(), expected, 'grad', mixed(1e-12));
     // Gradients accumulate, as in PyTorch, until reset.
     x.mul(3).sum().backward();
-    assertClose(x.grad!.toArray(), expected.map((g) => g + 3), 'accumulated grad', mixed(1e-12));
+    assertClose(
+      x.grad!.toArray(),
+      expected.map((g) => g + 3),
+      'accumulated grad',
+      mixed(1e-12),
+    );
     x.grad = undefined;
     assert.equal(x.grad, undefined);
   });
@@ -29,7 +34,13 @@ test('noGrad stops recording and restores the previous mode', () => {
     assert.equal(inside.requiresGrad, false);
     assert.equal(torch.isGradEnabled(), true);
     assert.equal(x.mul(2).requiresGrad, true);
-    assert.throws(() => torch.noGrad(() => { throw new Error('boom'); }), /boom/);
+    assert.throws(
+      () =>
+        torch.noGrad(() => {
+          throw new Error('boom');
+        }),
+      /boom/,
+    );
     assert.equal(torch.isGradEnabled(), true);
   });
 });

@@ -26,7 +26,10 @@ test('2,000 training steps leave live tensors and resident memory flat', () => {
     env: { ...process.env, NCOLLAPSE_MALLOC_TUNING: '0', MALLOC_MMAP_THRESHOLD_: '16384' },
   });
   const result = JSON.parse(out.trim().split('\n').pop()!) as WorkerResult;
-  assert.ok(result.live.every((n) => n === result.live[0]), `live tensors changed during training: ${result.live.join(', ')}`);
+  assert.ok(
+    result.live.every((n) => n === result.live[0]),
+    `live tensors changed during training: ${result.live.join(', ')}`,
+  );
   assert.equal(result.liveEnd, result.liveBefore, 'tensors left after disposing the weights and data');
   const growthMiB = (result.rss[result.rss.length - 1]! - result.rss[0]!) / 2 ** 20;
   // One leaked activation (128 x 64 floats) per step would add 62 MiB over 2,000 steps.

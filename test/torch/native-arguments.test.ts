@@ -15,19 +15,7 @@ import { native, type GroupHandle, type Handle } from '../../src/torch/native.js
 const NATIVE_TS = fileURLToPath(new URL('../../src/torch/native.ts', import.meta.url));
 
 type Kind =
-  | 'tensor'
-  | 'tensorList'
-  | 'operand'
-  | 'group'
-  | 'int'
-  | 'intList'
-  | 'dims'
-  | 'number'
-  | 'boolean'
-  | 'device'
-  | 'choice'
-  | 'typedArray'
-  | 'groupOptions';
+  'tensor' | 'tensorList' | 'operand' | 'group' | 'int' | 'intList' | 'dims' | 'number' | 'boolean' | 'device' | 'choice' | 'typedArray' | 'groupOptions';
 
 /** Each parameter type spelled in NativeTorch, and what the addon must read there. */
 const KIND_OF_TYPE: Record<string, Kind> = {

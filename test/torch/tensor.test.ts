@@ -27,7 +27,10 @@ test('typed arrays round-trip through every dtype', () => {
 
 test('arithmetic broadcasts and keeps integer dtypes with integer scalars', () => {
   torch.tidy(() => {
-    const a = torch.tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = torch.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const row = torch.tensor([10, 20, 30]);
     assert.deepEqual(a.add(row).toArray(), [11, 22, 33, 14, 25, 36]);
     assert.deepEqual(a.sub(row, 2).toArray(), [-19, -38, -57, -16, -35, -54]);
@@ -50,7 +53,10 @@ test('reductions match PyTorch, including std with Bessel correction', () => {
     assertClose([a.var(undefined, 0).item()], [golden.a_var_all_c0], 'var', mixed(1e-12));
     assertClose(a.logsumexp(1).toArray(), golden.a_logsumexp_dim1, 'logsumexp', mixed(1e-12));
     assertClose(a.softmax(1).toArray(), golden.a_softmax_dim1.flat(), 'softmax', mixed(1e-12));
-    const m = torch.tensor([[3, 1, 2], [0, 5, 5]]);
+    const m = torch.tensor([
+      [3, 1, 2],
+      [0, 5, 5],
+    ]);
     assert.deepEqual(m.argmax(1).toArray(), [0, 1]);
     const { values, indices } = m.maxDim(1);
     assert.deepEqual(values.toArray(), [3, 5]);
@@ -73,14 +79,27 @@ test('shape and indexing ops', () => {
     assert.deepEqual(a.narrow(2, 1, 2).flatten().toArray().slice(0, 4), [1, 2, 5, 6]);
     const index = torch.tensor(new BigInt64Array([2n, 0n]));
     assert.deepEqual(a.select(0, 0).indexSelect(0, index).toArray(), [8, 9, 10, 11, 0, 1, 2, 3]);
-    const g = torch.tensor([[1, 2], [3, 4]]).gather(1, torch.tensor(new BigInt64Array([1n, 0n]), { shape: [2, 1] }));
+    const g = torch
+      .tensor([
+        [1, 2],
+        [3, 4],
+      ])
+      .gather(1, torch.tensor(new BigInt64Array([1n, 0n]), { shape: [2, 1] }));
     assert.deepEqual(g.toArray(), [2, 3]);
     assert.deepEqual(torch.cat([torch.ones([1, 2]), torch.zeros([2, 2])], 0).shape, [3, 2]);
     assert.deepEqual(torch.stack([torch.ones([2]), torch.zeros([2])], 1).toArray(), [1, 0, 1, 0]);
     const labels = torch.tensor(new BigInt64Array([2n, 0n, 2n]));
     assert.deepEqual(labels.oneHot(3).toArray(), [0, 0, 1, 1, 0, 0, 0, 0, 1]);
     assert.deepEqual(labels.bincount(4).toArray(), [1, 0, 2, 0]);
-    const sums = torch.zeros([3, 2]).indexAdd(0, labels, torch.tensor([[1, 1], [2, 2], [3, 3]]));
+    const sums = torch.zeros([3, 2]).indexAdd(
+      0,
+      labels,
+      torch.tensor([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]),
+    );
     assert.deepEqual(sums.toArray(), [2, 2, 0, 0, 4, 4]);
   });
 });

@@ -33,9 +33,15 @@ test('a PyTorch training that saves dumps with the README code: track measures t
   mkdirSync(dumps);
   const training = spawnSync(PYTHON, [SCRIPT, join(ROOT, 'README.md'), FASHION_MNIST, dumps, String(EPOCHS)], { encoding: 'utf8' });
   assert.equal(training.status, 0, training.stderr);
-  const torchEpochs = training.stdout.trim().split('\n').map((line) => JSON.parse(line) as TorchEpoch);
+  const torchEpochs = training.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as TorchEpoch);
   // The README writes under a temporary name and renames: only the finished dumps are left.
-  assert.deepEqual(readdirSync(dumps).sort(), torchEpochs.map((e) => `epoch-${String(e.epoch).padStart(4, '0')}.npz`));
+  assert.deepEqual(
+    readdirSync(dumps).sort(),
+    torchEpochs.map((e) => `epoch-${String(e.epoch).padStart(4, '0')}.npz`),
+  );
 
   const runDir = join(dir, 'runs', 'mine');
   const result = await trackDumps({ dumpDir: dumps, runDir, loss: 'ce', dataset: 'fashion-mnist', model: 'mlp' });
@@ -46,7 +52,10 @@ test('a PyTorch training that saves dumps with the README code: track measures t
   assert.equal(run.status?.state, 'finished');
   assert.equal(run.config.numClasses, 10);
   assert.equal((run.config.source as { featureDim: number }).featureDim, 64);
-  assert.deepEqual(run.metrics.map((m) => m.epoch), torchEpochs.map((e) => e.epoch));
+  assert.deepEqual(
+    run.metrics.map((m) => m.epoch),
+    torchEpochs.map((e) => e.epoch),
+  );
   for (const [i, line] of run.metrics.entries()) {
     const file = join(dumps, `epoch-${String(line.epoch).padStart(4, '0')}.npz`);
     const analyzed = analyzeFiles(file, {}).metrics;
@@ -58,7 +67,13 @@ test('a PyTorch training that saves dumps with the README code: track measures t
     assert.equal(line.lr, torch.lr);
     assert.equal(line.test_error, torch.test_error, `epoch ${line.epoch}: test error`);
     assert.equal(line.train_error, torch.train_error, `epoch ${line.epoch}: train error`);
-    assert.deepEqual(line.layers?.map((l) => [l.name, l.depth]), [['hidden.0', 1], ['hidden.1', 2]]);
+    assert.deepEqual(
+      line.layers?.map((l) => [l.name, l.depth]),
+      [
+        ['hidden.0', 1],
+        ['hidden.1', 2],
+      ],
+    );
     // The last hidden block's output is the classifier's input H: its layer-wise keys are H's.
     const last = line.layers![1]!;
     for (const key of ['nc1', 'nc1_trace_ratio', 'cdnv', 'ncc_accuracy'] as const) {
@@ -74,10 +89,23 @@ test('a PyTorch training that saves dumps with the README code: track measures t
 
   const report = await writeReportForRuns([run], join(dir, 'report'), { png: false });
   const figures = report.figureFiles.map((f) => basename(f, '.svg'));
-  for (const id of ['error', 'loss', 'fig2-equinorm', 'fig3-equiangular', 'fig4-maxangle', 'fig5-self-duality', 'fig6-nc1', 'fig7-ncc-mismatch', 'layers-nc1']) {
+  for (const id of [
+    'error',
+    'loss',
+    'fig2-equinorm',
+    'fig3-equiangular',
+    'fig4-maxangle',
+    'fig5-self-duality',
+    'fig6-nc1',
+    'fig7-ncc-mismatch',
+    'layers-nc1',
+  ]) {
     assert.ok(figures.includes(id), `figure ${id} (got ${figures.join(', ')})`);
   }
-  assert.ok(figures.some((id) => id.startsWith('geometry-')), 'the geometry figures');
+  assert.ok(
+    figures.some((id) => id.startsWith('geometry-')),
+    'the geometry figures',
+  );
   const last = torchEpochs[torchEpochs.length - 1]!;
   assert.deepEqual(report.table1, [
     {

@@ -39,14 +39,21 @@ test('bad dumps are named and skipped, a dump without W is measured without the 
   assert.equal(first.state, 'finished');
   assert.deepEqual(first.measured, [1, 5, 6]);
   const reasons = new Map(first.skipped.map((s) => [s.file, s.reason]));
-  assert.deepEqual([...reasons.keys()].sort(), ['epoch-0000.npz', 'epoch-0002.npz', 'epoch-0003.npz', 'epoch-0004.npz', 'epoch-0007.npz', 'epoch-0008.npz'].map((n) => join(dumps, n)));
+  assert.deepEqual(
+    [...reasons.keys()].sort(),
+    ['epoch-0000.npz', 'epoch-0002.npz', 'epoch-0003.npz', 'epoch-0004.npz', 'epoch-0007.npz', 'epoch-0008.npz'].map((n) => join(dumps, n)),
+  );
   assert.match(reasons.get(join(dumps, 'epoch-0000.npz'))!, /epochs count from 1/);
   assert.match(reasons.get(join(dumps, 'epoch-0002.npz'))!, /epoch-0002\.npz/);
   assert.match(reasons.get(join(dumps, 'epoch-0003.npz'))!, /C = 5, p = 6, but the run has C = 4, p = 6/);
   assert.match(reasons.get(join(dumps, 'epoch-0004.npz'))!, /C = 4, p = 7, but the run has C = 4, p = 6/);
   assert.match(reasons.get(join(dumps, 'epoch-0007.npz'))!, /no array 'H'/);
   assert.match(reasons.get(join(dumps, 'epoch-0008.npz'))!, /two dumps for epoch 8 \(epoch-0008\.npz, epoch-0008\.safetensors\)/);
-  for (const file of reasons.keys()) assert.ok(lines.some((line) => line.startsWith(`skipped ${file}: `)), `the log names ${file}`);
+  for (const file of reasons.keys())
+    assert.ok(
+      lines.some((line) => line.startsWith(`skipped ${file}: `)),
+      `the log names ${file}`,
+    );
 
   const run = await readRun(runDir);
   assert.match(run.status?.message ?? '', /skipped 6 dumps/);
@@ -57,16 +64,28 @@ test('bad dumps are named and skipped, a dump without W is measured without the 
   assert.deepEqual(Object.keys(byEpoch.get(5)!).sort(), ['epoch', 'loss', 'lr', 'tpt_epoch', ...Object.keys(noWeight)].sort());
   for (const epoch of [1, 6]) {
     const line = byEpoch.get(epoch)!;
-    assert.deepEqual(Object.fromEntries(Object.keys(analyzeFiles(join(dumps, dumpName(epoch)), {}).metrics).map((k) => [k, line[k]])), analyzeFiles(join(dumps, dumpName(epoch)), {}).metrics);
+    assert.deepEqual(
+      Object.fromEntries(Object.keys(analyzeFiles(join(dumps, dumpName(epoch)), {}).metrics).map((k) => [k, line[k]])),
+      analyzeFiles(join(dumps, dumpName(epoch)), {}).metrics,
+    );
     assert.equal(typeof line.test_error, 'number');
   }
-  assert.deepEqual(run.geometry.map((g) => g.epoch), [1, 6]);
+  assert.deepEqual(
+    run.geometry.map((g) => g.epoch),
+    [1, 6],
+  );
 
   // Layer-wise: block2 holds H itself, block1 an affine image of it (2 H + a shift per column), and
   // nc1, its trace ratio, CDNV and the nearest-centre accuracy do not change under either.
   const line1 = byEpoch.get(1)!;
   const layers = run.metrics[0]!.layers!;
-  assert.deepEqual(layers.map((l) => [l.name, l.depth]), [['block1', 1], ['block2', 2]]);
+  assert.deepEqual(
+    layers.map((l) => [l.name, l.depth]),
+    [
+      ['block1', 1],
+      ['block2', 2],
+    ],
+  );
   for (const layer of layers) {
     for (const key of ['nc1', 'nc1_trace_ratio', 'cdnv', 'ncc_accuracy'] as const) {
       // block1 is rounded to float32 after the affine map: agreement to float32's precision.
@@ -85,7 +104,8 @@ test('bad dumps are named and skipped, a dump without W is measured without the 
   // Measured after epochs 5 and 6, epoch 2 still takes its place: the files are what a one-shot track of the folder writes.
   const fresh = await trackDumps({ dumpDir: dumps, runDir: join(dir, 'fresh'), loss: 'ce' });
   assert.deepEqual(fresh.measured, [1, 2, 5, 6]);
-  for (const file of ['metrics.jsonl', 'geometry.jsonl']) assert.equal(readFileSync(join(runDir, file), 'utf8'), readFileSync(join(dir, 'fresh', file), 'utf8'), file);
+  for (const file of ['metrics.jsonl', 'geometry.jsonl'])
+    assert.equal(readFileSync(join(runDir, file), 'utf8'), readFileSync(join(dir, 'fresh', file), 'utf8'), file);
 
   // Another folder's run is not mixed with this one.
   const other = join(dir, 'other');
@@ -129,7 +149,16 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 /** What must be equal between two tracked runs of the same dumps (times and paths aside). */
 function comparable(run: RunData) {
   const { createdAt: _createdAt, ...config } = run.config as Record<string, unknown>;
-  return { config, metrics: run.metrics, geometry: run.geometry, tptEpoch: run.tptEpoch, state: run.status?.state, epoch: run.status?.epoch, message: run.status?.message, warnings: run.warnings };
+  return {
+    config,
+    metrics: run.metrics,
+    geometry: run.geometry,
+    tptEpoch: run.tptEpoch,
+    state: run.status?.state,
+    epoch: run.status?.epoch,
+    message: run.status?.message,
+    warnings: run.warnings,
+  };
 }
 
 test('--watch follows a writer epoch by epoch (a half-written file, a file renamed into place), the dashboard streams each epoch, and the run equals a one-shot track', async () => {
@@ -144,7 +173,15 @@ test('--watch follows a writer epoch by epoch (a half-written file, a file renam
   try {
     await until('the event stream', () => events.some((e) => e.event === 'runs'));
     const log: string[] = [];
-    const watching = trackDumps({ dumpDir: dumps, runDir: join(runsDir, 'watched'), loss: 'ce', watch: true, pollMs: 40, settleMs: 250, log: (line) => log.push(line) });
+    const watching = trackDumps({
+      dumpDir: dumps,
+      runDir: join(runsDir, 'watched'),
+      loss: 'ce',
+      watch: true,
+      pollMs: 40,
+      settleMs: 250,
+      log: (line) => log.push(line),
+    });
     const streamed = async (epoch: number) => {
       const seen = events.length;
       await until(`epoch ${epoch} measured`, () => log.includes(`epoch ${epoch}: measured ${dumpName(epoch)}`));
@@ -197,7 +234,16 @@ test('--watch stops on an abort (Ctrl-C) as interrupted, and a restart goes on f
   writeDump(join(dumps, dumpName(1)), syntheticDump(1));
   const controller = new AbortController();
   const log: string[] = [];
-  const watching = trackDumps({ dumpDir: dumps, runDir: join(dir, 'run'), loss: 'ce', watch: true, pollMs: 40, settleMs: 100, signal: controller.signal, log: (line) => log.push(line) });
+  const watching = trackDumps({
+    dumpDir: dumps,
+    runDir: join(dir, 'run'),
+    loss: 'ce',
+    watch: true,
+    pollMs: 40,
+    settleMs: 100,
+    signal: controller.signal,
+    log: (line) => log.push(line),
+  });
   await until('epoch 1', () => log.length > 0);
   controller.abort();
   assert.deepEqual(await watching, { state: 'interrupted', measured: [1], skipped: [] });

@@ -35,7 +35,10 @@ function header(bytes: Buffer): { text: string; end: number } {
 function rejectsAsDamaged(file: string, pattern: RegExp): void {
   const { model, optimizer } = parts();
   const before = model.weight.data().slice();
-  assert.throws(() => loadTrainingState(file, { model, optimizer }), (error: unknown) => error instanceof SafetensorsError && pattern.test(error.message));
+  assert.throws(
+    () => loadTrainingState(file, { model, optimizer }),
+    (error: unknown) => error instanceof SafetensorsError && pattern.test(error.message),
+  );
   assert.deepEqual(model.weight.data(), before, 'nothing was loaded into the model');
   model.dispose();
   optimizer.dispose();

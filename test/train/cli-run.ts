@@ -29,7 +29,9 @@ export async function runCli(args: string[]): Promise<Finished> {
 /** Measured lines in a metrics.jsonl so far (complete lines only). */
 export function metricLines(file: string): number {
   if (!existsSync(file)) return 0;
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.endsWith('}')).length;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.endsWith('}')).length;
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -11,7 +11,25 @@ import { BIN, type Finished, metricLines, metricsWithoutTime, runCli, waitFor } 
 // with SIGKILL again and again at pseudo-random moments, some of them inside a checkpoint write,
 // and resumed each time: its metrics must equal those of the run that was never interrupted.
 const EPOCHS = 8;
-const RUN = ['train', '--dataset', 'gaussian', '--per-class', '30', '--model', 'mlp', '--width', '0.125', '--epochs', String(EPOCHS), '--measure', 'all', '--no-report', '--quiet', '--seed', '11'];
+const RUN = [
+  'train',
+  '--dataset',
+  'gaussian',
+  '--per-class',
+  '30',
+  '--model',
+  'mlp',
+  '--width',
+  '0.125',
+  '--epochs',
+  String(EPOCHS),
+  '--measure',
+  'all',
+  '--no-report',
+  '--quiet',
+  '--seed',
+  '11',
+];
 /** How long each atomic write stops before its rename in the runs that are killed inside one. */
 const WRITE_PAUSE_MS = '600';
 /**

@@ -60,7 +60,10 @@ test('a full disk stops the run with a clear error, keeps everything written, an
   const reference = withoutTime(join(dir, 'reference', 'metrics.jsonl'));
 
   const run = join(mountPoint, 'run');
-  await assert.rejects(train(options(run), { quiet: true }), (error: unknown) => /no space left on device/i.test((error as Error).message) && (error as Error).message.includes(run));
+  await assert.rejects(
+    train(options(run), { quiet: true }),
+    (error: unknown) => /no space left on device/i.test((error as Error).message) && (error as Error).message.includes(run),
+  );
 
   // Everything written before the disk filled is intact: config, the measured lines, every checkpoint.
   assert.equal((JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { epochs: number }).epochs, 16);
@@ -69,7 +72,11 @@ test('a full disk stops the run with a clear error, keeps everything written, an
   assert.deepEqual(kept, reference.slice(0, kept.length));
   const checkpoints = readdirSync(join(run, 'checkpoints'));
   assert.ok(checkpoints.includes('last.safetensors'));
-  assert.deepEqual(checkpoints.filter((name) => name.includes('.tmp-')), [], 'the failed write removed its temporary file');
+  assert.deepEqual(
+    checkpoints.filter((name) => name.includes('.tmp-')),
+    [],
+    'the failed write removed its temporary file',
+  );
   for (const name of checkpoints) {
     const { tensors } = load(join(run, 'checkpoints', name));
     dispose([...tensors.values()]);

@@ -43,7 +43,10 @@ test('simplexEtf: a seeded random rotation (same seed same frame, another seed a
   assert.deepEqual(simplexEtf(10, 32, 3), simplexEtf(10, 32, 3));
   const [a, b] = [simplexEtf(10, 32, 3), simplexEtf(10, 32, 4)];
   assert.ok(a.some((x, i) => Math.abs(x - b[i]!) > 1e-3));
-  assert.throws(() => simplexEtf(10, 8, 0), (e: unknown) => e instanceof UsageError && /p >= C - 1 = 9, but the model's p is 8/.test(e.message));
+  assert.throws(
+    () => simplexEtf(10, 8, 0),
+    (e: unknown) => e instanceof UsageError && /p >= C - 1 = 9, but the model's p is 8/.test(e.message),
+  );
 });
 
 function smallMlp() {

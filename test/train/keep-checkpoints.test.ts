@@ -30,14 +30,22 @@ const options = (out: string, extra: Partial<TrainOptions> = {}): TrainOptions =
 test('checkpoints are pruned to last.safetensors and the newest --keep-checkpoints epochs (default 3)', async () => {
   const byDefault = join(work, 'default');
   await train(options(byDefault), { quiet: true });
-  assert.deepEqual(readdirSync(join(byDefault, 'checkpoints')).sort(), ['epoch-0005.safetensors', 'epoch-0006.safetensors', 'epoch-0007.safetensors', 'last.safetensors']);
+  assert.deepEqual(readdirSync(join(byDefault, 'checkpoints')).sort(), [
+    'epoch-0005.safetensors',
+    'epoch-0006.safetensors',
+    'epoch-0007.safetensors',
+    'last.safetensors',
+  ]);
 
   const one = join(work, 'one');
   await train(options(one, { keepCheckpoints: 1 }), { quiet: true });
   assert.deepEqual(readdirSync(join(one, 'checkpoints')).sort(), ['epoch-0007.safetensors', 'last.safetensors']);
   assert.equal(new RunDirectory(one).readConfig().keepCheckpoints, 1);
   // A pruned epoch is named as missing, with the epochs that are there.
-  assert.throws(() => checkpointRobustness({ run: one, epoch: 3, samples: 2 }), /epoch-0003\.safetensors: no such checkpoint; this run saved the measured epochs 7/);
+  assert.throws(
+    () => checkpointRobustness({ run: one, epoch: 3, samples: 2 }),
+    /epoch-0003\.safetensors: no such checkpoint; this run saved the measured epochs 7/,
+  );
 });
 
 test('--keep-checkpoints 0 is refused (the final epoch is always kept)', async () => {

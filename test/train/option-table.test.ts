@@ -14,7 +14,13 @@ import { TrainingSetupError } from '../../src/train/training-setup-error.js';
 
 /** `ncollapse train ARGS` as its action sees them, with the preset applied, and the command (for its value sources). */
 function parseTrain(args: string[]): { options: TrainCliOptions; command: Command } {
-  const command = addTrainingOptions(new Command('train').exitOverride().configureOutput({ writeErr: () => undefined }).requiredOption('--out <dir>').option('--preset <name>'));
+  const command = addTrainingOptions(
+    new Command('train')
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined })
+      .requiredOption('--out <dir>')
+      .option('--preset <name>'),
+  );
   command.parse(args, { from: 'user' });
   return { options: withPreset(command.opts<TrainCliOptions & { preset?: string }>(), command), command };
 }
@@ -33,7 +39,28 @@ describe('the option table', () => {
   });
 
   it('parses every setting from its own text: the command line, a grid and config.json agree', () => {
-    const examples: Record<string, unknown> = { dataset: 'mnist', dataDir: '/data', perClass: 7, model: 'vgg11', width: 0.5, depth: 2, featureDim: 8, loss: 'mse', epochs: 12, batchSize: 64, lr: 0.25, momentum: 0.5, weightDecay: 0.001, lrMilestones: [4, 8], lrGamma: 0.5, measure: '1,3,12', seed: 9, device: 'cuda:1', threads: 3, robustness: 5 };
+    const examples: Record<string, unknown> = {
+      dataset: 'mnist',
+      dataDir: '/data',
+      perClass: 7,
+      model: 'vgg11',
+      width: 0.5,
+      depth: 2,
+      featureDim: 8,
+      loss: 'mse',
+      epochs: 12,
+      batchSize: 64,
+      lr: 0.25,
+      momentum: 0.5,
+      weightDecay: 0.001,
+      lrMilestones: [4, 8],
+      lrGamma: 0.5,
+      measure: '1,3,12',
+      seed: 9,
+      device: 'cuda:1',
+      threads: 3,
+      robustness: 5,
+    };
     for (const [key, value] of Object.entries(examples)) {
       const spec = optionSpec(key as never);
       assert.equal(spec.value.problem(value), undefined, key);
@@ -49,13 +76,28 @@ describe('the option table', () => {
   });
 
   it('names the flag in a bad setting from a program, the field in a bad config.json', () => {
-    assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', lrGamma: 0 }), (error: unknown) => error instanceof UsageError && error.message === '--gamma 0: must be a number > 0 and <= 1000000, got 0');
-    assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', lr: 1e308 }), (error: unknown) => error instanceof UsageError && /^--lr 1e\+308: must be a number > 0 and <= 1000/.test(error.message));
-    assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', model: 'nope' }), (error: unknown) => error instanceof UsageError && /^--model nope: unknown model 'nope'; expected one of mlp, /.test(error.message));
-    assert.throws(() => parseTrainOptions({ name: 'x', out: 'x', lrMilestones: 'abc' as never }), (error: unknown) => error instanceof UsageError && /^--milestones abc: must be 'none' or a list of integers/.test(error.message));
+    assert.throws(
+      () => parseTrainOptions({ name: 'x', out: 'x', lrGamma: 0 }),
+      (error: unknown) => error instanceof UsageError && error.message === '--gamma 0: must be a number > 0 and <= 1000000, got 0',
+    );
+    assert.throws(
+      () => parseTrainOptions({ name: 'x', out: 'x', lr: 1e308 }),
+      (error: unknown) => error instanceof UsageError && /^--lr 1e\+308: must be a number > 0 and <= 1000/.test(error.message),
+    );
+    assert.throws(
+      () => parseTrainOptions({ name: 'x', out: 'x', model: 'nope' }),
+      (error: unknown) => error instanceof UsageError && /^--model nope: unknown model 'nope'; expected one of mlp, /.test(error.message),
+    );
+    assert.throws(
+      () => parseTrainOptions({ name: 'x', out: 'x', lrMilestones: 'abc' as never }),
+      (error: unknown) => error instanceof UsageError && /^--milestones abc: must be 'none' or a list of integers/.test(error.message),
+    );
     // Settings that cannot go together are refused at a start; a recorded run (an older ncollapse's) still resumes.
     const late = { name: 'x', out: 'x', epochs: 3, lrMilestones: [100] };
-    assert.throws(() => parseTrainOptions(late), (error: unknown) => error instanceof UsageError && /^--milestones 100: milestone 100 is not before the run's last epoch \(3\)/.test(error.message));
+    assert.throws(
+      () => parseTrainOptions(late),
+      (error: unknown) => error instanceof UsageError && /^--milestones 100: milestone 100 is not before the run's last epoch \(3\)/.test(error.message),
+    );
     assert.deepEqual(parseTrainOptions(late, 'runs/a/config.json').lrMilestones, [100]);
     assert.throws(
       () => parseTrainOptions({ name: 'x', out: 'x', lrGamma: 0 }, 'runs/a/config.json'),
@@ -85,32 +127,29 @@ describe('the option table', () => {
   });
 
   it("keeps a run's identity to the settings that change what is trained", () => {
-    assert.deepEqual(
-      [...identityKeys].sort(),
-      [
-        'batchSize',
-        'classifier',
-        'dataset',
-        'depth',
-        'epochs',
-        'featureDim',
-        'focalGamma',
-        'imbalance',
-        'labelSmoothing',
-        'loss',
-        'lr',
-        'lrGamma',
-        'lrMilestones',
-        'model',
-        'momentum',
-        'optimizer',
-        'pad',
-        'perClass',
-        'seed',
-        'weightDecay',
-        'width',
-      ],
-    );
+    assert.deepEqual([...identityKeys].sort(), [
+      'batchSize',
+      'classifier',
+      'dataset',
+      'depth',
+      'epochs',
+      'featureDim',
+      'focalGamma',
+      'imbalance',
+      'labelSmoothing',
+      'loss',
+      'lr',
+      'lrGamma',
+      'lrMilestones',
+      'model',
+      'momentum',
+      'optimizer',
+      'pad',
+      'perClass',
+      'seed',
+      'weightDecay',
+      'width',
+    ]);
     for (const key of identityKeys) assert.equal(TRAIN_OPTIONS[key].role, 'setting', key);
   });
 });

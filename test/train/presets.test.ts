@@ -63,7 +63,20 @@ describe('paper presets', () => {
   });
 
   it('explicit options override the preset, the preset overrides defaults', () => {
-    const options = parseTrain(['--out', '/tmp/x', '--preset', 'papyan-cifar10-vgg', '--epochs', '7', '--model', 'resnet18', '--loss', 'mse', '--measure', 'all']);
+    const options = parseTrain([
+      '--out',
+      '/tmp/x',
+      '--preset',
+      'papyan-cifar10-vgg',
+      '--epochs',
+      '7',
+      '--model',
+      'resnet18',
+      '--loss',
+      'mse',
+      '--measure',
+      'all',
+    ]);
     assert.equal(options.epochs, 7);
     assert.equal(options.model, 'resnet18');
     assert.equal(options.loss, 'mse');
@@ -75,13 +88,17 @@ describe('paper presets', () => {
   });
 
   it('an unknown preset is a usage error naming the valid ones', () => {
-    assert.throws(() => parseTrain(['--out', '/tmp/x', '--preset', 'nope']), (error: unknown) => error instanceof UsageError && /unknown preset 'nope'.*papyan-mnist-resnet18/.test(error.message));
+    assert.throws(
+      () => parseTrain(['--out', '/tmp/x', '--preset', 'nope']),
+      (error: unknown) => error instanceof UsageError && /unknown preset 'nope'.*papyan-mnist-resnet18/.test(error.message),
+    );
   });
 
   it('`ncollapse presets` lists every preset with what it sets', async () => {
     const result = await runCli(['presets']);
     assert.equal(result.code, 0, result.stderr);
-    for (const preset of PRESETS) assert.match(result.stdout, new RegExp(`^${preset.name}\\n.*\\n.*--dataset ${preset.options.dataset} --model ${preset.options.model}`, 'm'));
+    for (const preset of PRESETS)
+      assert.match(result.stdout, new RegExp(`^${preset.name}\\n.*\\n.*--dataset ${preset.options.dataset} --model ${preset.options.model}`, 'm'));
     assert.match(result.stdout, /ImageNet.*not supported/);
   });
 });

@@ -52,7 +52,8 @@ test('an imbalanced AdamW focal-loss run on a fixed ETF records its minority cla
   const records = metrics(whole);
   assert.equal(records.length, 6);
   for (const record of records) {
-    for (const key of ['minority_cos_classifier', 'minority_cos_means', 'majority_cos_classifier', 'majority_cos_means']) assert.equal(typeof record[key], 'number', key);
+    for (const key of ['minority_cos_classifier', 'minority_cos_means', 'majority_cos_classifier', 'majority_cos_means'])
+      assert.equal(typeof record[key], 'number', key);
     // The classifier is the fixed ETF: every group of its rows has cosine -1/(C-1), to float32 rounding.
     assert.ok(Math.abs((record.minority_cos_classifier as number) + 1 / 9) < 1e-6);
     assert.ok(Math.abs((record.majority_cos_classifier as number) + 1 / 9) < 1e-6);
@@ -67,15 +68,27 @@ test('an imbalanced AdamW focal-loss run on a fixed ETF records its minority cla
   const weight = state.tensors.get('model.classifier.weight')!;
   const etf = Float32Array.from(simplexEtf(10, weight.size(1), OPTIONS.seed));
   assert.deepEqual(weight.toArray(), Array.from(etf), 'the checkpoint holds the seeded ETF, untouched by 6 epochs of AdamW');
-  assert.ok([...state.tensors.keys()].some((k) => k.endsWith('.exp_avg_sq')), "AdamW's state is checkpointed");
+  assert.ok(
+    [...state.tensors.keys()].some((k) => k.endsWith('.exp_avg_sq')),
+    "AdamW's state is checkpointed",
+  );
   for (const t of state.tensors.values()) t.dispose();
 });
 
 test('a balanced run has no minority keys; p < C - 1 with --classifier etf is a usage error', async () => {
   const balanced = join(dir, 'balanced');
   await train({ name: 'balanced', out: balanced, ...OPTIONS, imbalance: null, epochs: 1 }, { quiet: true });
-  assert.equal(Object.keys(metrics(balanced)[0]!).some((k) => k.includes('ority_cos')), false);
+  assert.equal(
+    Object.keys(metrics(balanced)[0]!).some((k) => k.includes('ority_cos')),
+    false,
+  );
   assert.equal('minorityClasses' in JSON.parse(readFileSync(join(balanced, 'config.json'), 'utf8')), false);
-  await assert.rejects(train({ name: 'narrow', out: join(dir, 'narrow'), ...OPTIONS, width: 0.01 }, { quiet: true }), (e: unknown) => e instanceof UsageError && /p >= C - 1/.test((e as Error).message));
-  await assert.rejects(train({ name: 'bad', out: join(dir, 'bad'), ...OPTIONS, loss: 'mse', labelSmoothing: 0.1 }, { quiet: true }), /label smoothing belongs to the cross-entropy/);
+  await assert.rejects(
+    train({ name: 'narrow', out: join(dir, 'narrow'), ...OPTIONS, width: 0.01 }, { quiet: true }),
+    (e: unknown) => e instanceof UsageError && /p >= C - 1/.test((e as Error).message),
+  );
+  await assert.rejects(
+    train({ name: 'bad', out: join(dir, 'bad'), ...OPTIONS, loss: 'mse', labelSmoothing: 0.1 }, { quiet: true }),
+    /label smoothing belongs to the cross-entropy/,
+  );
 });

@@ -69,7 +69,11 @@ test('--resume passes over a damaged last.safetensors to the newest intact epoch
     const { result, notices } = await run(options(name), true, { epochs: 5 });
     assert.equal(result.state, 'finished');
     assert.match(notices.join('\n'), /extending the run from 3 to 5 epochs/);
-    assert.match(notices.join('\n'), new RegExp(`last\\.safetensors: .*Continuing from .*epoch-0003\\.safetensors \\(epoch 3\\)`), `${damage}: ${notices.join('\n')}`);
+    assert.match(
+      notices.join('\n'),
+      new RegExp(`last\\.safetensors: .*Continuing from .*epoch-0003\\.safetensors \\(epoch 3\\)`),
+      `${damage}: ${notices.join('\n')}`,
+    );
     if (damage === 'flipped') assert.match(notices.join('\n'), /does not match its SHA-256/);
     assert.deepEqual(metrics(name), metrics('reference'), damage);
     const config = JSON.parse(readFileSync(join(dir, name, 'config.json'), 'utf8')) as { epochs: number };
@@ -95,7 +99,10 @@ test('a config.json edited to fewer epochs than the checkpoint holds is refused,
   const configFile = join(dir, 'edited', 'config.json');
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
   writeFileSync(configFile, JSON.stringify({ ...config, epochs: 2 }));
-  await assert.rejects(run(options('edited'), true), (error: unknown) => error instanceof ResumeError && /field 'epochs' is 2, but .* already holds epoch 3/.test(error.message));
+  await assert.rejects(
+    run(options('edited'), true),
+    (error: unknown) => error instanceof ResumeError && /field 'epochs' is 2, but .* already holds epoch 3/.test(error.message),
+  );
   assert.equal((JSON.parse(readFileSync(join(dir, 'edited', 'status.json'), 'utf8')) as { state: string }).state, 'finished');
 });
 
@@ -108,7 +115,9 @@ test('config.json records the world size, and a resume under another is refused 
   const before = readFileSync(join(dir, 'world', 'metrics.jsonl'), 'utf8');
   await assert.rejects(
     run(options('world'), true, { epochs: 3 }),
-    (error: unknown) => error instanceof UsageError && /trained with world size 2 and would continue with 1; resume it with 2 processes \(launch --nproc 2 or srun\)/.test(error.message),
+    (error: unknown) =>
+      error instanceof UsageError &&
+      /trained with world size 2 and would continue with 1; resume it with 2 processes \(launch --nproc 2 or srun\)/.test(error.message),
   );
   assert.equal(readFileSync(join(dir, 'world', 'metrics.jsonl'), 'utf8'), before);
   assert.equal((JSON.parse(readFileSync(configFile, 'utf8')) as { epochs: number }).epochs, 2, 'config.json is not extended');
@@ -153,7 +162,10 @@ test('with measured epochs but no intact checkpoint, --resume refuses and keeps 
   await run(options('no-intact', { epochs: 2 }));
   const before = readFileSync(join(dir, 'no-intact', 'metrics.jsonl'), 'utf8');
   for (const file of ['last.safetensors', 'epoch-0001.safetensors', 'epoch-0002.safetensors']) truncateSync(checkpoint('no-intact', file), 100);
-  await assert.rejects(run(options('no-intact'), true, { epochs: 3 }), (error: unknown) => error instanceof ResumeError && /no intact checkpoint.*2 measured epochs/.test(error.message));
+  await assert.rejects(
+    run(options('no-intact'), true, { epochs: 3 }),
+    (error: unknown) => error instanceof ResumeError && /no intact checkpoint.*2 measured epochs/.test(error.message),
+  );
   assert.equal(readFileSync(join(dir, 'no-intact', 'metrics.jsonl'), 'utf8'), before);
 });
 
@@ -171,5 +183,10 @@ test('temporary files of killed writes are removed on --resume; those of a live 
 });
 
 test('--out where no folder can be made (under /proc) fails at once with the path, instead of spinning', async () => {
-  await assert.rejects(run({ ...options('proc'), out: '/proc/ncollapse-run/x' }), (error: unknown) => error instanceof OutputDirectoryError && /\/proc\/ncollapse-run\/x(\/checkpoints)?: cannot create the output folder: mkdir \/proc\/ncollapse-run failed/.test(error.message));
+  await assert.rejects(
+    run({ ...options('proc'), out: '/proc/ncollapse-run/x' }),
+    (error: unknown) =>
+      error instanceof OutputDirectoryError &&
+      /\/proc\/ncollapse-run\/x(\/checkpoints)?: cannot create the output folder: mkdir \/proc\/ncollapse-run failed/.test(error.message),
+  );
 });

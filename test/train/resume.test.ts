@@ -8,7 +8,25 @@ import { metricLines, metricsWithoutTime, runCli, startCli, waitFor } from './cl
 
 // A small but real run: the seeded Gaussian mixture, a narrow MLP, 24 epochs, measured every epoch.
 const EPOCHS = 24;
-const RUN = ['train', '--dataset', 'gaussian', '--per-class', '40', '--model', 'mlp', '--width', '0.125', '--epochs', String(EPOCHS), '--measure', 'all', '--no-report', '--quiet', '--seed', '7'];
+const RUN = [
+  'train',
+  '--dataset',
+  'gaussian',
+  '--per-class',
+  '40',
+  '--model',
+  'mlp',
+  '--width',
+  '0.125',
+  '--epochs',
+  String(EPOCHS),
+  '--measure',
+  'all',
+  '--no-report',
+  '--quiet',
+  '--seed',
+  '7',
+];
 
 let dir: string;
 let reference: Record<string, unknown>[];

@@ -13,7 +13,10 @@ test("--optimizer: PyTorch's betas and eps, the run's --weight-decay (AdamW's de
   const config = { lr: 0.01, momentum: 0.8, weightDecay: 5e-4 };
   const adamw = createRunOptimizer({ ...config, optimizer: 'adamw' }, [p]);
   assert.ok(adamw instanceof AdamW);
-  assert.deepEqual({ ...adamw.paramGroups[0], params: [] }, { params: [], lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 5e-4, amsgrad: false, maximize: false });
+  assert.deepEqual(
+    { ...adamw.paramGroups[0], params: [] },
+    { params: [], lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 5e-4, amsgrad: false, maximize: false },
+  );
   const adam = createRunOptimizer({ ...config, optimizer: 'adam' }, [p]);
   assert.ok(adam instanceof Adam && !(adam instanceof AdamW));
   const sgd = createRunOptimizer({ ...config, optimizer: 'sgd' }, [p]);
@@ -30,9 +33,15 @@ test('the new options are checked up front with the flag named', () => {
   assert.equal(parseTrainOptions(base).optimizer, 'sgd');
   assert.equal(parseTrainOptions(base).classifier, 'linear');
   assert.equal(parseTrainOptions(base).imbalance, null);
-  assert.throws(() => parseTrainOptions({ ...base, optimizer: 'rmsprop' as never }), (e: unknown) => e instanceof UsageError && /--optimizer rmsprop: must be one of sgd, adam, adamw/.test((e as Error).message));
+  assert.throws(
+    () => parseTrainOptions({ ...base, optimizer: 'rmsprop' as never }),
+    (e: unknown) => e instanceof UsageError && /--optimizer rmsprop: must be one of sgd, adam, adamw/.test((e as Error).message),
+  );
   assert.throws(() => parseTrainOptions({ ...base, imbalance: 'step:0.5' }), /--imbalance step:0.5: the ratio R must be a number >= 1/);
   assert.throws(() => parseTrainOptions({ ...base, imbalance: 'tail:3' }), /--imbalance tail:3: must be step:R, step:R:K or exp:R/);
-  assert.throws(() => parseTrainOptions({ ...base, loss: 'focal', labelSmoothing: 0.1 }), /--label-smoothing 0.1: label smoothing belongs to the cross-entropy/);
+  assert.throws(
+    () => parseTrainOptions({ ...base, loss: 'focal', labelSmoothing: 0.1 }),
+    /--label-smoothing 0.1: label smoothing belongs to the cross-entropy/,
+  );
   assert.throws(() => parseTrainOptions({ ...base, classifier: 'cosine' as never }), /--classifier cosine: must be one of linear, etf/);
 });

@@ -128,7 +128,15 @@ test('the file holds model.*, optimizer.* and JSON metadata, readable as a plain
     assert.deepEqual(JSON.parse(metadata['optimizer.param_groups']!), [
       { lr: 0.2, momentum: 0.9, dampening: 0, weightDecay: 5e-4, nesterov: false, maximize: false, initialLr: 0.2, params: [0, 1, 2, 3] },
     ]);
-    assert.deepEqual(JSON.parse(metadata.scheduler!), { kind: 'MultiStepLR', lastEpoch: 1, stepCount: 2, baseLrs: [0.2], lastLr: [0.2], milestones: [4], gamma: 0.1 });
+    assert.deepEqual(JSON.parse(metadata.scheduler!), {
+      kind: 'MultiStepLR',
+      lastEpoch: 1,
+      stepCount: 2,
+      baseLrs: [0.2],
+      lastLr: [0.2],
+      milestones: [4],
+      gamma: 0.1,
+    });
     assert.deepEqual(JSON.parse(metadata.extra!), { epoch: 1 });
   });
   release(run);
@@ -142,7 +150,10 @@ test('an independent reader of the safetensors format finds the model part under
   const reader = fileURLToPath(new URL('../fixtures/checkpoint/read_safetensors_with_numpy.py', import.meta.url));
   const result = spawnSync('/usr/bin/python3', [reader, file], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr || 'python3 with numpy is needed (scripts/setup.sh --test)');
-  const read = JSON.parse(result.stdout) as { metadata: Record<string, string>; tensors: Record<string, { dtype: string; shape: number[]; values: unknown[] }> };
+  const read = JSON.parse(result.stdout) as {
+    metadata: Record<string, string>;
+    tensors: Record<string, { dtype: string; shape: number[]; values: unknown[] }>;
+  };
   // The state_dict of torch.nn.Linear(6, 12) as `hidden`, torch.nn.Linear(12, 3) as `head` and an int64 buffer.
   const model = Object.fromEntries(
     Object.entries(read.tensors)
@@ -167,11 +178,17 @@ test('loading into a model of another shape, or a file that is not a training st
   const file = join(work, 'wide.safetensors');
   saveTrainingState(file, { ...run });
   const narrow = makeRun(5, 8);
-  assert.throws(() => loadTrainingState(file, narrow), (error: unknown) => error instanceof Error && error.message.includes(file) && /shape/.test(error.message));
+  assert.throws(
+    () => loadTrainingState(file, narrow),
+    (error: unknown) => error instanceof Error && error.message.includes(file) && /shape/.test(error.message),
+  );
 
   const plain = join(work, 'plain.safetensors');
   torch.tidy(() => save(new Map([['model.x', torch.ones([1])]]), plain));
-  assert.throws(() => loadTrainingState(plain, run), new RegExp(`^SafetensorsError: ${plain}: not a training state: format is undefined`.replace(/[/.]/g, '\\$&')));
+  assert.throws(
+    () => loadTrainingState(plain, run),
+    new RegExp(`^SafetensorsError: ${plain}: not a training state: format is undefined`.replace(/[/.]/g, '\\$&')),
+  );
   release(run);
   release(narrow);
 });

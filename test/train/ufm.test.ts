@@ -29,7 +29,10 @@ test('the unconstrained-features model (C = 10, p = 16, 20 per class, CE, weight
       { quiet: true },
     );
     assert.equal(result.state, 'finished');
-    assert.deepEqual(result.records.map((r) => r.epoch), [1, 1000]);
+    assert.deepEqual(
+      result.records.map((r) => r.epoch),
+      [1, 1000],
+    );
     const first = result.records[0]!;
     const last = result.records[1]!;
     assert.ok((first.nc1 as number) > 0.1, `nc1 starts far from collapse (${first.nc1})`);

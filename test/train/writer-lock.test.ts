@@ -7,7 +7,23 @@ import { after, test } from 'node:test';
 import { metricLines, runCli, startCli, waitFor } from './cli-run.js';
 
 // A run long enough to be alive while the second writers try: the Gaussian mixture, many epochs.
-const RUN = ['train', '--dataset', 'gaussian', '--per-class', '40', '--model', 'mlp', '--width', '0.125', '--epochs', '400', '--measure', 'all', '--no-report', '--quiet'];
+const RUN = [
+  'train',
+  '--dataset',
+  'gaussian',
+  '--per-class',
+  '40',
+  '--model',
+  'mlp',
+  '--width',
+  '0.125',
+  '--epochs',
+  '400',
+  '--measure',
+  'all',
+  '--no-report',
+  '--quiet',
+];
 
 const dir = mkdtempSync(join(tmpdir(), 'ncollapse-writer-lock-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,8 +57,15 @@ test('a live run refuses train --resume and demo --fresh, naming its process; on
   const stopped = await resumed.done;
   assert.equal(stopped.code, 130, stopped.stderr);
   assert.equal(existsSync(join(run, 'writer.lock')), false, 'a clean stop removes the lock');
-  const epochs = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { epoch: number }).epoch);
-  assert.deepEqual(epochs, [...new Set(epochs)].sort((a, b) => a - b), 'one line per epoch, in order');
+  const epochs = readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { epoch: number }).epoch);
+  assert.deepEqual(
+    epochs,
+    [...new Set(epochs)].sort((a, b) => a - b),
+    'one line per epoch, in order',
+  );
 });
 
 test('a train whose start fails its checks leaves no folder behind (the lock is not a leftover)', async () => {

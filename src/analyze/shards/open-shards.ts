@@ -51,7 +51,12 @@ export interface ShardSet {
  */
 export function openShards(input: ShardInput, options: ShardSetOptions = {}): ShardSet {
   const resolved = resolveShards(input);
-  const names = { features: options.names?.features ?? 'H', labels: options.names?.labels ?? 'y', weight: options.names?.weight ?? 'W', bias: options.names?.bias ?? 'b' };
+  const names = {
+    features: options.names?.features ?? 'H',
+    labels: options.names?.labels ?? 'y',
+    weight: options.names?.weight ?? 'W',
+    bias: options.names?.bias ?? 'b',
+  };
   const stream = new ShardStream(resolved.shards, { names, batchSize: options.batchSize ?? 1024, onProgress: options.onProgress });
   try {
     const firstArchive = resolved.shards.find((s) => s.kind === 'archive');
@@ -74,19 +79,29 @@ export function openShards(input: ShardInput, options: ShardSetOptions = {}): Sh
   }
 }
 
-function chooseClasses(stream: ShardStream, weight: ClassifierArray | undefined, bias: ClassifierArray | undefined, minCount: number | undefined): Omit<ShardSet, 'stream'> {
+function chooseClasses(
+  stream: ShardStream,
+  weight: ClassifierArray | undefined,
+  bias: ClassifierArray | undefined,
+  minCount: number | undefined,
+): Omit<ShardSet, 'stream'> {
   const counts = stream.labelCounts;
   const labelsName = stream.shardNames.length === 1 ? stream.shardNames[0]! : `the labels of ${stream.shardNames.length} shards`;
   if (weight !== undefined) {
     if (weight.shape.length !== 2) throw new AnalysisInputError(weight, `expected a 2-D array (classes x features), got shape (${weight.shape.join(', ')})`);
-    if (weight.shape[1] !== stream.dim) throw new AnalysisInputError(weight, `has ${weight.shape[1]} columns but the features have ${stream.dim}: W must be C x p`);
+    if (weight.shape[1] !== stream.dim)
+      throw new AnalysisInputError(weight, `has ${weight.shape[1]} columns but the features have ${stream.dim}: W must be C x p`);
     if (counts.length > weight.shape[0]!) {
-      throw new AnalysisInputError(labelsName, `label ${counts.length - 1} is out of range: ${weight.file}, array '${weight.name}' has ${weight.shape[0]} rows, so labels must lie in 0..${weight.shape[0]! - 1}`);
+      throw new AnalysisInputError(
+        labelsName,
+        `label ${counts.length - 1} is out of range: ${weight.file}, array '${weight.name}' has ${weight.shape[0]} rows, so labels must lie in 0..${weight.shape[0]! - 1}`,
+      );
     }
   }
   if (bias !== undefined) {
     if (weight === undefined) throw new AnalysisInputError(bias, 'a bias was given without a weight');
-    if (bias.shape.length !== 1 || bias.shape[0] !== weight.shape[0]) throw new AnalysisInputError(bias, `expected shape (${weight.shape[0]},) (one per class), got (${bias.shape.join(', ')})`);
+    if (bias.shape.length !== 1 || bias.shape[0] !== weight.shape[0])
+      throw new AnalysisInputError(bias, `expected shape (${weight.shape[0]},) (one per class), got (${bias.shape.join(', ')})`);
   }
   const valueCount = weight?.shape[0] ?? counts.length;
   let kept: number[];
@@ -105,7 +120,11 @@ function chooseClasses(stream: ShardStream, weight: ClassifierArray | undefined,
     for (let v = 0; v < valueCount; v++) if ((counts[v] ?? 0) >= minCount) kept.push(v);
     stream.keepClasses(kept);
   }
-  if (kept.length < 2) throw new AnalysisInputError(labelsName, `collapse needs at least two classes, but only ${kept.length} ${minCount === undefined ? 'occur' : `have ${minCount} or more samples`}`);
+  if (kept.length < 2)
+    throw new AnalysisInputError(
+      labelsName,
+      `collapse needs at least two classes, but only ${kept.length} ${minCount === undefined ? 'occur' : `have ${minCount} or more samples`}`,
+    );
   const restrict = (array: ClassifierArray | undefined, width: number): ClassifierArray | undefined => {
     if (array === undefined || minCount === undefined) return array;
     const data = new Float64Array(kept.length * width);
@@ -180,7 +199,11 @@ function readWhole(source: RowSource): ClassifierArray {
 function checkFinite(array: ClassifierArray): ClassifierArray {
   const width = array.shape.length > 1 ? array.shape[1]! : 1;
   for (let i = 0; i < array.data.length; i++) {
-    if (!Number.isFinite(array.data[i]!)) throw new AnalysisInputError(array, `${width > 1 ? 'row' : 'entry'} ${Math.floor(i / width)} holds ${array.data[i]}: NaN and infinite values cannot be measured`);
+    if (!Number.isFinite(array.data[i]!))
+      throw new AnalysisInputError(
+        array,
+        `${width > 1 ? 'row' : 'entry'} ${Math.floor(i / width)} holds ${array.data[i]}: NaN and infinite values cannot be measured`,
+      );
   }
   return array;
 }

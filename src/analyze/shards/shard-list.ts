@@ -62,7 +62,8 @@ export function resolveShards(input: ShardInput): ResolvedShards {
       shards.push(...expandPattern(given, 'FILE').map((file): ShardFiles => ({ kind: 'archive', file })));
     }
   }
-  if (shards.length === 0) throw new AnalysisInputError('analyze', 'no input: give FILE.npz, FILE.safetensors, a manifest, or --features-file and --labels-file');
+  if (shards.length === 0)
+    throw new AnalysisInputError('analyze', 'no input: give FILE.npz, FILE.safetensors, a manifest, or --features-file and --labels-file');
   return { shards, weightFile, biasFile };
 }
 
@@ -124,7 +125,10 @@ function globRegExp(name: string): RegExp {
       const close = name.indexOf(']', i + 1);
       if (close < 0) source += '\\[';
       else {
-        const body = name.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = name
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         source += `[${body}]`;
         i = close;
       }

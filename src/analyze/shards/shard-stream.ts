@@ -241,7 +241,8 @@ export class ShardStream {
       } catch {
         throw new DatasetError(file, 'this shard was removed while it was being analysed');
       }
-      if (stat.size !== known.size) throw new DatasetError(file, `this shard changed while it was being analysed (its size went from ${known.size} to ${stat.size} bytes)`);
+      if (stat.size !== known.size)
+        throw new DatasetError(file, `this shard changed while it was being analysed (its size went from ${known.size} to ${stat.size} bytes)`);
       if (stat.mtimeMs !== known.mtimeMs) throw new DatasetError(file, 'this shard changed while it was being analysed (its modification time changed)');
     }
   }
@@ -252,7 +253,10 @@ export class ShardStream {
     const seen = known.digests.get(rows.layout.name);
     if (seen === undefined) known.digests.set(rows.layout.name, digest);
     else if (seen !== digest) {
-      throw new DatasetError(rows.layout.file, `this shard changed between the passes (the checksum of array '${rows.layout.name}' differs): the measures need the same data twice`);
+      throw new DatasetError(
+        rows.layout.file,
+        `this shard changed between the passes (the checksum of array '${rows.layout.name}' differs): the measures need the same data twice`,
+      );
     }
   }
 }
@@ -268,12 +272,18 @@ function openShard(shard: ShardFiles, names: ArrayNamesInArchives): OpenShard {
   }
   const name = shard.kind === 'pair' ? `${shard.features} + ${shard.labels}` : shard.file;
   const where = (rows: RowSource) => ({ file: rows.layout.file, name: rows.layout.name });
-  if (features.layout.shape.length !== 2) throw new AnalysisInputError(where(features), `expected a 2-D array (samples x features), got shape (${features.layout.shape.join(', ')})`);
-  if (!FEATURE_KINDS.has(features.layout.kind)) throw new AnalysisInputError(where(features), `expected float16, bfloat16, float32 or float64 features, got ${features.layout.kind}`);
-  if (labels.layout.shape.length !== 1) throw new AnalysisInputError(where(labels), `expected a 1-D array of class indices, got shape (${labels.layout.shape.join(', ')})`);
+  if (features.layout.shape.length !== 2)
+    throw new AnalysisInputError(where(features), `expected a 2-D array (samples x features), got shape (${features.layout.shape.join(', ')})`);
+  if (!FEATURE_KINDS.has(features.layout.kind))
+    throw new AnalysisInputError(where(features), `expected float16, bfloat16, float32 or float64 features, got ${features.layout.kind}`);
+  if (labels.layout.shape.length !== 1)
+    throw new AnalysisInputError(where(labels), `expected a 1-D array of class indices, got shape (${labels.layout.shape.join(', ')})`);
   if (!LABEL_KINDS.has(labels.layout.kind)) throw new AnalysisInputError(where(labels), `labels must be integers, got ${labels.layout.kind}`);
   if (labels.rows !== features.rows) {
-    throw new AnalysisInputError(where(labels), `has ${labels.rows} labels but ${features.layout.file}, array '${features.layout.name}' has ${features.rows} samples: the lengths must match`);
+    throw new AnalysisInputError(
+      where(labels),
+      `has ${labels.rows} labels but ${features.layout.file}, array '${features.layout.name}' has ${features.rows} samples: the lengths must match`,
+    );
   }
   if (features.layout.shape[1] === 0) throw new AnalysisInputError(where(features), 'has no features (p = 0)');
   return { name, files: shard, features, labels, rows: features.rows };
@@ -285,7 +295,8 @@ function openArchive(file: string, names: ArrayNamesInArchives): [RowSource, Row
     const layouts = safetensorsLayouts(file);
     const take = (name: string) => {
       const layout = layouts.get(name);
-      if (layout === undefined) throw new AnalysisInputError(file, `no array '${name}'; the file has ${[...layouts.keys()].map((k) => `'${k}'`).join(', ') || 'no arrays'}`);
+      if (layout === undefined)
+        throw new AnalysisInputError(file, `no array '${name}'; the file has ${[...layouts.keys()].map((k) => `'${k}'`).join(', ') || 'no arrays'}`);
       return new RowSource(layout);
     };
     return [take(names.features), take(names.labels)];
@@ -296,13 +307,20 @@ function openArchive(file: string, names: ArrayNamesInArchives): [RowSource, Row
     const members = listZipMembers(bytes, file);
     const take = (name: string) => {
       const member = members.find((m) => m.name === `${name}.npy`);
-      if (member === undefined) throw new AnalysisInputError(file, `no array '${name}'; the file has ${members.map((m) => `'${m.name.replace(/\.npy$/, '')}'`).join(', ') || 'no arrays'}`);
+      if (member === undefined)
+        throw new AnalysisInputError(
+          file,
+          `no array '${name}'; the file has ${members.map((m) => `'${m.name.replace(/\.npy$/, '')}'`).join(', ') || 'no arrays'}`,
+        );
       const data = readZipMember(bytes, member, `${file}, member ${member.name}`, npyImpliedSize);
       return new RowSource(npyMemberLayout(data, file, name), data);
     };
     return [take(names.features), take(names.labels)];
   }
-  throw new AnalysisInputError(file, `expected an .npz, .safetensors or manifest .json file (or --features-file with .npy files), got '${extname(file) || file}'`);
+  throw new AnalysisInputError(
+    file,
+    `expected an .npz, .safetensors or manifest .json file (or --features-file with .npy files), got '${extname(file) || file}'`,
+  );
 }
 
 function npyMemberLayout(data: Uint8Array, file: string, name: string): ArrayLayout {
@@ -313,7 +331,19 @@ function npyMemberLayout(data: Uint8Array, file: string, name: string): ArrayLay
   if (data.length < 12 || (major !== 1 && major !== 2 && major !== 3)) throw new DatasetError(source, 'not a .npy member');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const header = parseNpyHeader(Buffer.from(data.subarray(headerStart, headerStart + headerLength)).toString('latin1'), source);
-  const kinds: Record<string, ElementKind> = { '<f2': 'float16', '<f4': 'float32', '<f8': 'float64', '|i1': 'int8', '<i2': 'int16', '<i4': 'int32', '<i8': 'int64', '|u1': 'uint8', '<u2': 'uint16', '<u4': 'uint32', '<u8': 'uint64' };
+  const kinds: Record<string, ElementKind> = {
+    '<f2': 'float16',
+    '<f4': 'float32',
+    '<f8': 'float64',
+    '|i1': 'int8',
+    '<i2': 'int16',
+    '<i4': 'int32',
+    '<i8': 'int64',
+    '|u1': 'uint8',
+    '<u2': 'uint16',
+    '<u4': 'uint32',
+    '<u8': 'uint64',
+  };
   const kind = kinds[header.descr];
   if (kind === undefined) throw new DatasetError(source, `dtype '${header.descr}' is not supported`);
   if (header.fortranOrder && header.shape.length > 1) throw new DatasetError(source, 'is in Fortran order; save it with np.ascontiguousarray');
@@ -353,22 +383,34 @@ function labelArray(kind: ElementKind, raw: Uint8Array, layout?: ArrayLayout, fi
   const values = new Int32Array(count);
   const source: ArrayLike<number | bigint> = (() => {
     switch (kind) {
-      case 'int8': return new Int8Array(buffer, byteOffset, count);
-      case 'int16': return new Int16Array(buffer, byteOffset, count);
-      case 'int32': return new Int32Array(buffer, byteOffset, count);
-      case 'int64': return new BigInt64Array(buffer, byteOffset, count);
-      case 'uint8': return new Uint8Array(buffer, byteOffset, count);
-      case 'uint16': return new Uint16Array(buffer, byteOffset, count);
-      case 'uint32': return new Uint32Array(buffer, byteOffset, count);
-      case 'uint64': return new BigUint64Array(buffer, byteOffset, count);
-      default: throw new Error(`not a label kind: ${kind}`);
+      case 'int8':
+        return new Int8Array(buffer, byteOffset, count);
+      case 'int16':
+        return new Int16Array(buffer, byteOffset, count);
+      case 'int32':
+        return new Int32Array(buffer, byteOffset, count);
+      case 'int64':
+        return new BigInt64Array(buffer, byteOffset, count);
+      case 'uint8':
+        return new Uint8Array(buffer, byteOffset, count);
+      case 'uint16':
+        return new Uint16Array(buffer, byteOffset, count);
+      case 'uint32':
+        return new Uint32Array(buffer, byteOffset, count);
+      case 'uint64':
+        return new BigUint64Array(buffer, byteOffset, count);
+      default:
+        throw new Error(`not a label kind: ${kind}`);
     }
   })();
   for (let i = 0; i < count; i++) {
     const v = source[i]!;
     const n = typeof v === 'bigint' ? (v >= 0n && v <= BigInt(INT32_MAX) ? Number(v) : -1) : v;
     if (layout && !(n >= 0 && n <= INT32_MAX)) {
-      throw new AnalysisInputError({ file: layout.file, name: layout.name }, `label ${v} of sample ${firstRow + i} is not a class index; labels must lie in 0..C-1 (and below 2^31)`);
+      throw new AnalysisInputError(
+        { file: layout.file, name: layout.name },
+        `label ${v} of sample ${firstRow + i} is not a class index; labels must lie in 0..C-1 (and below 2^31)`,
+      );
     }
     values[i] = n;
   }

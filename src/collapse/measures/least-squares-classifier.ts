@@ -21,7 +21,10 @@ export function webbLoweClassifier(totalCov: Tensor, centredMeans: Tensor, globa
   const C = centredMeans.size(0);
   return tidy(() => {
     const weight = centredMeans.mm(symmetricPseudoInverse(totalCov)).div(C);
-    const bias = weight.matmul(globalMean).neg().add(1 / C);
+    const bias = weight
+      .matmul(globalMean)
+      .neg()
+      .add(1 / C);
     return { weight, bias };
   });
 }

@@ -63,7 +63,10 @@ export function minorityCosines(rows: Tensor, minority: readonly number[]): Mino
   const minor = new Set(minority);
   const majority = Array.from({ length: numClasses }, (_, c) => c).filter((c) => !minor.has(c));
   const result: MinorityCosines = {};
-  const minorityValue = meanPairCosineOfRows(rows, [...minor].sort((a, b) => a - b));
+  const minorityValue = meanPairCosineOfRows(
+    rows,
+    [...minor].sort((a, b) => a - b),
+  );
   const majorityValue = meanPairCosineOfRows(rows, majority);
   if (minorityValue !== undefined) result.minority = minorityValue;
   if (majorityValue !== undefined) result.majority = majorityValue;

@@ -40,11 +40,25 @@ export function mseDecomposition(input: MseDecompositionInput): MseDecomposition
     // W_LS = (1/C) (M^T - (1/(1+lambda)) 1 mu_G^T) St_reg^{-1}; St_reg is symmetric, so solve St_reg X^T = (...)^T.
     const targets = means.sub(globalMean.div(1 + lambda));
     const weight = lambda > 0 ? linalg.solve(stReg, targets.T).T.div(C) : targets.mm(symmetricPseudoInverse(stReg)).div(C);
-    const bias = weight.matmul(globalMean).neg().add(1 / C).div(1 + lambda);
+    const bias = weight
+      .matmul(globalMean)
+      .neg()
+      .add(1 / C)
+      .div(1 + lambda);
 
-    const lnc1 = 0.5 * (weight.mm(withinCovariance.add(identity.mul(lambda))).mul(weight).sum().item() + lambda * bias.square().sum().item());
+    const lnc1 =
+      0.5 *
+      (weight
+        .mm(withinCovariance.add(identity.mul(lambda)))
+        .mul(weight)
+        .sum()
+        .item() +
+        lambda * bias.square().sum().item());
 
-    const fit = weight.mm(means.T).add(bias.unsqueeze(1)).sub(eye(C, { dtype: 'float64', device: means.device }));
+    const fit = weight
+      .mm(means.T)
+      .add(bias.unsqueeze(1))
+      .sub(eye(C, { dtype: 'float64', device: means.device }));
     const lnc23 = fit.square().sum().item() / (2 * C);
 
     const difference = cat([network.weight.sub(weight), network.bias.sub(bias).unsqueeze(1)], 1); // C x (p+1)

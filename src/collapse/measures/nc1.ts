@@ -20,7 +20,10 @@ export function nc1(gram: Tensor, projectedScatter: Tensor, total: number): numb
   return tidy(() => {
     const { values, vectors } = keptEigenpairs(gram.div(C));
     const quadratic = vectors.mul(projectedScatter.mm(vectors)).sum(0); // v_k^T Q v_k
-    const trace = quadratic.div(values.square().mul(C * total)).sum().item();
+    const trace = quadratic
+      .div(values.square().mul(C * total))
+      .sum()
+      .item();
     return trace / C;
   });
 }

@@ -65,7 +65,13 @@ export function pairwiseKeys(vectors: Tensor, options: PairwiseOptions): Pairwis
         const rowsB = Math.min(tile, C - b);
         // One matrix product per tile; the sums over its entries go in one JavaScript loop, which
         // reads each entry once (elementwise tensor ops would each stream the whole tile again).
-        const gram = tidy(() => va.mm(vectors.narrow(0, b, rowsB).T).to('cpu').data() as Float64Array);
+        const gram = tidy(
+          () =>
+            va
+              .mm(vectors.narrow(0, b, rowsB).T)
+              .to('cpu')
+              .data() as Float64Array,
+        );
         const diagonal = a === b;
         for (let i = 0; i < rowsA; i++) {
           const row = i * rowsB;

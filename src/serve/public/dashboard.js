@@ -35,7 +35,12 @@
     for (const child of children) node.append(child);
     return node;
   };
-  const fmt = (value, digits = 4) => (value === null || value === undefined ? '—' : Number(value).toPrecision(digits).replace(/\.?0+(e|$)/, '$1'));
+  const fmt = (value, digits = 4) =>
+    value === null || value === undefined
+      ? '—'
+      : Number(value)
+          .toPrecision(digits)
+          .replace(/\.?0+(e|$)/, '$1');
 
   async function getJson(url) {
     const res = await fetch(url, { cache: 'no-store' });
@@ -135,12 +140,16 @@
     latest.forEach((row, i) => {
       const swatch = el('span', { class: 'swatch' });
       swatch.style.background = RUN_PALETTE[i % RUN_PALETTE.length];
-      table.append(el('tr', { 'data-run': row.name },
-        el('td', {}, swatch, row.label),
-        el('td', { class: 'num latest-epoch', 'data-testid': `latest-epoch-${row.name}`, text: row.epoch === null ? '—' : String(row.epoch) }),
-        el('td', { class: 'num', text: row.tptEpoch === null ? '—' : String(row.tptEpoch) }),
-        ...keys.map((key) => el('td', { class: 'num', text: fmt(row.values[key]) })),
-      ));
+      table.append(
+        el(
+          'tr',
+          { 'data-run': row.name },
+          el('td', {}, swatch, row.label),
+          el('td', { class: 'num latest-epoch', 'data-testid': `latest-epoch-${row.name}`, text: row.epoch === null ? '—' : String(row.epoch) }),
+          el('td', { class: 'num', text: row.tptEpoch === null ? '—' : String(row.tptEpoch) }),
+          ...keys.map((key) => el('td', { class: 'num', text: fmt(row.values[key]) })),
+        ),
+      );
     });
     if (latest.length === 0) table.append(el('tr', {}, el('td', { class: 'empty', text: 'Tick a run to see its figures.' })));
   }
@@ -148,18 +157,24 @@
   function renderTable1(rows) {
     const table = $('table1');
     table.replaceChildren();
-    table.append(el('tr', {}, ...['run', 'TPT epoch', 'test acc. at TPT (%)', 'last epoch', 'test acc. at last (%)', 'change (points)'].map((h) => el('th', { text: h }))));
+    table.append(
+      el('tr', {}, ...['run', 'TPT epoch', 'test acc. at TPT (%)', 'last epoch', 'test acc. at last (%)', 'change (points)'].map((h) => el('th', { text: h }))),
+    );
     for (const row of rows) {
       const pct = (v) => (v === null ? '—' : v.toFixed(2));
       const tptNote = row.tptMeasuredEpoch !== null && row.tptMeasuredEpoch !== row.tptEpoch ? ` (epoch ${row.tptMeasuredEpoch})` : '';
-      table.append(el('tr', {},
-        el('td', { text: row.run }),
-        el('td', { class: 'num', text: row.tptEpoch === null ? 'not reached' : String(row.tptEpoch) }),
-        el('td', { class: 'num', text: pct(row.accuracyAtTpt) + (row.accuracyAtTpt === null ? '' : tptNote) }),
-        el('td', { class: 'num', text: row.lastEpoch === null ? '—' : String(row.lastEpoch) }),
-        el('td', { class: 'num', text: pct(row.accuracyAtLast) }),
-        el('td', { class: 'num', text: row.change === null ? '—' : (row.change >= 0 ? '+' : '') + row.change.toFixed(2) }),
-      ));
+      table.append(
+        el(
+          'tr',
+          {},
+          el('td', { text: row.run }),
+          el('td', { class: 'num', text: row.tptEpoch === null ? 'not reached' : String(row.tptEpoch) }),
+          el('td', { class: 'num', text: pct(row.accuracyAtTpt) + (row.accuracyAtTpt === null ? '' : tptNote) }),
+          el('td', { class: 'num', text: row.lastEpoch === null ? '—' : String(row.lastEpoch) }),
+          el('td', { class: 'num', text: pct(row.accuracyAtLast) }),
+          el('td', { class: 'num', text: row.change === null ? '—' : (row.change >= 0 ? '+' : '') + row.change.toFixed(2) }),
+        ),
+      );
     }
   }
 
@@ -218,9 +233,7 @@
   async function embedFigure(figure) {
     let box = document.querySelector(`.figure[data-figure="${CSS.escape(figure.id)}"]`);
     if (!box) {
-      box = el('div', { class: 'figure', 'data-figure': figure.id },
-        el('div', { class: 'chart' }),
-        el('p', { class: 'caption', text: figure.caption }));
+      box = el('div', { class: 'figure', 'data-figure': figure.id }, el('div', { class: 'chart' }), el('p', { class: 'caption', text: figure.caption }));
     }
     const target = el('div', { class: 'chart' });
     const result = await embedFitted(target, figure.spec, figureWidth());

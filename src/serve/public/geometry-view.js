@@ -5,8 +5,28 @@
   'use strict';
 
   const TABLEAU10 = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
-  const TABLEAU20 = ['#4c78a8', '#9ecae9', '#f58518', '#ffbf79', '#54a24b', '#88d27a', '#b79a20', '#f2cf5b', '#439894', '#83bcb6',
-    '#e45756', '#ff9d98', '#79706e', '#bab0ac', '#d67195', '#fcbfd2', '#b279a2', '#d6a5c9', '#9e765f', '#d8b5a5'];
+  const TABLEAU20 = [
+    '#4c78a8',
+    '#9ecae9',
+    '#f58518',
+    '#ffbf79',
+    '#54a24b',
+    '#88d27a',
+    '#b79a20',
+    '#f2cf5b',
+    '#439894',
+    '#83bcb6',
+    '#e45756',
+    '#ff9d98',
+    '#79706e',
+    '#bab0ac',
+    '#d67195',
+    '#fcbfd2',
+    '#b279a2',
+    '#d6a5c9',
+    '#9e765f',
+    '#d8b5a5',
+  ];
 
   function project([x, y, z], yawDeg, pitchDeg) {
     const a = (yawDeg * Math.PI) / 180;
@@ -58,7 +78,9 @@
         last = { x: e.clientX, y: e.clientY };
         this.draw();
       });
-      const end = () => { last = null; };
+      const end = () => {
+        last = null;
+      };
       this.canvas.addEventListener('pointerup', end);
       this.canvas.addEventListener('pointercancel', end);
     }
@@ -70,7 +92,8 @@
 
     draw() {
       const { ctx, canvas } = this;
-      const w = canvas.width, h = canvas.height;
+      const w = canvas.width,
+        h = canvas.height;
       ctx.clearRect(0, 0, w, h);
       ctx.fillStyle = 'white';
       ctx.fillRect(0, 0, w, h);
@@ -85,7 +108,8 @@
         return;
       }
       const scale = (Math.min(w, h) / 2 - 40) / (this.radius * 1.1);
-      const cx = w / 2, cy = h / 2;
+      const cx = w / 2,
+        cy = h / 2;
       const toScreen = (p) => {
         const q = project([p[0], p[1], p[2] || 0], this.yaw, this.pitch);
         return { x: cx + q.sx * scale, y: cy - q.sy * scale, depth: q.depth };
@@ -98,13 +122,20 @@
         tip[axis] = this.radius * 1.05;
         const neg = [0, 0, 0];
         neg[axis] = -this.radius * 1.05;
-        const a = toScreen(neg), b = toScreen(tip);
+        const a = toScreen(neg),
+          b = toScreen(tip);
         ctx.strokeStyle = '#ccc';
         ctx.setLineDash([3, 3]);
-        ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(cx, cy); ctx.stroke();
+        ctx.beginPath();
+        ctx.moveTo(a.x, a.y);
+        ctx.lineTo(cx, cy);
+        ctx.stroke();
         ctx.setLineDash([]);
         ctx.strokeStyle = '#999';
-        ctx.beginPath(); ctx.moveTo(cx, cy); ctx.lineTo(b.x, b.y); ctx.stroke();
+        ctx.beginPath();
+        ctx.moveTo(cx, cy);
+        ctx.lineTo(b.x, b.y);
+        ctx.stroke();
         ctx.fillStyle = '#777';
         const ev = this.line.explained_variance;
         ctx.fillText(`PC${axis + 1}` + (ev && ev[axis] !== undefined ? ` (${(100 * ev[axis]).toFixed(1)}%)` : ''), b.x + 4, b.y - 4);
@@ -113,7 +144,8 @@
       this.line.pca_means.forEach((p, c) => items.push({ c, kind: 'mean', ...toScreen(p) }));
       (this.line.pca_classifier || []).forEach((p, c) => items.push({ c, kind: 'classifier', ...toScreen(p) }));
       const depths = items.map((i) => i.depth);
-      const dMin = Math.min(...depths), dMax = Math.max(...depths);
+      const dMin = Math.min(...depths),
+        dMax = Math.max(...depths);
       items.sort((a, b) => a.depth - b.depth);
       for (const item of items) {
         const near = dMax > dMin ? (item.depth - dMin) / (dMax - dMin) : 0.5;
@@ -122,7 +154,10 @@
         ctx.globalAlpha = 0.45 + 0.55 * near;
         ctx.strokeStyle = colour;
         ctx.setLineDash(item.kind === 'classifier' ? [4, 3] : []);
-        ctx.beginPath(); ctx.moveTo(cx, cy); ctx.lineTo(item.x, item.y); ctx.stroke();
+        ctx.beginPath();
+        ctx.moveTo(cx, cy);
+        ctx.lineTo(item.x, item.y);
+        ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = colour;
         ctx.beginPath();

@@ -49,7 +49,12 @@
 
   function renderCounts(sweep) {
     const box = $('sweep-counts');
-    const choices = [[null, 'all', sweep.total], ...Object.entries(sweep.counts).filter(([, n]) => n > 0).map(([state, n]) => [state, state, n])];
+    const choices = [
+      [null, 'all', sweep.total],
+      ...Object.entries(sweep.counts)
+        .filter(([, n]) => n > 0)
+        .map(([state, n]) => [state, state, n]),
+    ];
     box.replaceChildren(
       ...choices.map(([state, label, n]) => {
         const button = document.createElement('button');
@@ -79,9 +84,13 @@
       selected.push(document.createElement('tr'));
       selected[0].append(empty);
     }
-    $('sweep-selected').querySelector('tbody').replaceChildren(...selected);
+    $('sweep-selected')
+      .querySelector('tbody')
+      .replaceChildren(...selected);
     $('sweep-runs').querySelector('thead').replaceChildren(header(sweep));
-    $('sweep-runs').querySelector('tbody').replaceChildren(...sweep.page.runs.map((run) => rowOf(sweep, run)));
+    $('sweep-runs')
+      .querySelector('tbody')
+      .replaceChildren(...sweep.page.runs.map((run) => rowOf(sweep, run)));
     const { offset, total, runs } = sweep.page;
     $('sweep-filter').textContent = sweep.page.state ? `(${sweep.page.state})` : '';
     $('sweep-range').textContent = total === 0 ? 'no rows' : `rows ${offset + 1}–${offset + runs.length} of ${total}`;
