@@ -36,7 +36,9 @@ export function summaryTable(records: EpochRecord[]): string {
   const format = (value: unknown) =>
     typeof value !== 'number' ? '-' : value === 0 ? '0' : Math.abs(value) >= 1e-3 && Math.abs(value) < 1e4 ? value.toFixed(4) : value.toExponential(3);
   const rows = [['metric', ...columns.map(([name]) => name)]];
-  for (const key of SUMMARY_KEYS) rows.push([key, ...columns.map(([, record]) => format(record?.[key]))]);
+  // A key no measured epoch has (DeepFool without --robustness) is left out rather than shown as dashes.
+  const measured = SUMMARY_KEYS.filter((key) => records.some((record) => typeof record[key] === 'number'));
+  for (const key of measured) rows.push([key, ...columns.map(([, record]) => format(record?.[key]))]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
 }

@@ -37,5 +37,6 @@ test('the demo summary shows epoch 1, the start of the terminal phase and the en
   assert.match(lines[0]!, /epoch 1\s+TPT \(epoch 30\)\s+end \(epoch 350\)/);
   assert.match(table, /nc1\s+1\.5000\s+0\.4000\s+0\.0500/);
   assert.match(table, /ncc_mismatch\s+-\s+-\s+0$/m);
+  assert.doesNotMatch(table, /deepfool_test/, 'a key no epoch measured is left out');
   assert.match(summaryTable([{ epoch: 1, train_error: 0.3, tpt_epoch: null }]), /TPT \(not reached\)/);
 });
