@@ -1,4 +1,4 @@
-import { type Tensor, tidy } from '../../torch/index.js';
+import { type Tensor, ones, tensor, tidy } from '../../torch/index.js';
 import { CollapseError } from '../errors.js';
 
 /**
@@ -51,49 +51,62 @@ export function pairwiseKeys(vectors: Tensor, options: PairwiseOptions): Pairwis
     const offDiagonalEtf = etfScale / C; // -E_ab for a != b
     const onDiagonalEtf = (1 - 1 / C) * etfScale; // E_aa
     const target = 1 / (C - 1);
-    const norm = Float64Array.from(normValues, Math.sqrt);
+    const inverseNorm = squaredNorms.rsqrt();
     const variance = options.classVariance;
+    const varianceTensor = variance ? tensor(variance, { dtype: 'float64', device: vectors.device }) : undefined;
     let deviationSum = 0;
     let deviationSquares = 0;
     let angleSum = 0;
     let etfSquares = 0;
     let cdnvSum = 0;
+    const lowerOnes = new Map<number, Tensor>();
     for (let a = 0; a < C; a += tile) {
       const rowsA = Math.min(tile, C - a);
       const va = vectors.narrow(0, a, rowsA);
       for (let b = a; b < C; b += tile) {
         const rowsB = Math.min(tile, C - b);
-        // One matrix product per tile; the sums over its entries go in one JavaScript loop, which
-        // reads each entry once (elementwise tensor ops would each stream the whole tile again).
-        const gram = tidy(() => va.mm(vectors.narrow(0, b, rowsB).T).to('cpu').data() as Float64Array);
         const diagonal = a === b;
-        for (let i = 0; i < rowsA; i++) {
-          const row = i * rowsB;
-          const ca = a + i;
-          const na = norm[ca]!;
-          const sa = normValues[ca]!;
-          const va2 = variance ? variance[ca]! : 0;
-          if (diagonal) {
-            const residual = gram[row + i]! / gramNorm - onDiagonalEtf;
-            etfSquares += residual * residual;
-          }
-          for (let j = diagonal ? i + 1 : 0; j < rowsB; j++) {
-            const cb = b + j;
-            const g = gram[row + j]!;
-            const cosine = g / (na * norm[cb]!);
-            const deviation = cosine - meanCosine;
-            deviationSum += deviation;
-            deviationSquares += deviation * deviation;
-            angleSum += Math.abs(cosine + target);
-            const residual = g / gramNorm + offDiagonalEtf;
-            etfSquares += 2 * residual * residual; // (a, b) and (b, a)
-            if (variance) {
-              const distance = sa + normValues[cb]! - 2 * g;
-              if (!(distance > 0)) throw new CollapseError(`classes ${ca} and ${cb} have the same mean, so cdnv is undefined`);
-              cdnvSum += (va2 + variance[cb]!) / (2 * distance);
+        // Ones on and below a diagonal tile's diagonal (one per tile size, outside the tile's scope).
+        if (diagonal && varianceTensor && !lowerOnes.has(rowsA)) lowerOnes.set(rowsA, ones([rowsA, rowsA], { dtype: 'float64', device: vectors.device }).tril(0));
+        // One matrix product per tile, then a few whole-tile libtorch reductions (each a single
+        // pass in native code); on a diagonal tile only the pairs above the diagonal count.
+        const sums = tidy(() => {
+          const gram = va.mm(vectors.narrow(0, b, rowsB).T);
+          const pairsOnly = (t: Tensor) => (diagonal ? t.triu(1) : t);
+          const cosine = gram.mul(inverseNorm.narrow(0, a, rowsA).unsqueeze(1)).mul(inverseNorm.narrow(0, b, rowsB).unsqueeze(0));
+          const deviation = pairsOnly(cosine.sub(meanCosine));
+          const values = [
+            deviation.sum().item(),
+            deviation.norm(2).item() ** 2,
+            // |cos + 1/(C-1)| summed: the pairs below the diagonal hold -meanCosine + target, zeroed.
+            pairsOnly(cosine.add(target)).norm(1).item(),
+            // (g/||G|| + E) summed squared, twice: (a, b) and (b, a).
+            (2 * pairsOnly(gram.add(offDiagonalEtf * gramNorm)).norm(2).item() ** 2) / (gramNorm * gramNorm),
+            diagonal ? gram.diag().div(gramNorm).sub(onDiagonalEtf).norm(2).item() ** 2 : 0,
+          ];
+          if (varianceTensor) {
+            const normsA = squaredNorms.narrow(0, a, rowsA).unsqueeze(1);
+            const normsB = squaredNorms.narrow(0, b, rowsB).unsqueeze(0);
+            let distance = gram.mul(-2).add(normsA).add(normsB);
+            // The diagonal and the pairs below it (distances 0 and repeats) gain 1: out of the
+            // minimum's way, then zeroed in the sum.
+            if (diagonal) distance = distance.add(lowerOnes.get(rowsA)!);
+            const smallest = distance.min().item();
+            if (!(smallest > 0)) {
+              const entries = distance.to('cpu').data() as Float64Array;
+              const at = entries.findIndex((d) => !(d > 0));
+              throw new CollapseError(`classes ${a + Math.floor(at / rowsB)} and ${b + (at % rowsB)} have the same mean, so cdnv is undefined`);
             }
+            const spread = varianceTensor.narrow(0, a, rowsA).unsqueeze(1).add(varianceTensor.narrow(0, b, rowsB).unsqueeze(0));
+            values.push(pairsOnly(spread.div(distance)).sum().item() / 2);
           }
-        }
+          return values;
+        });
+        deviationSum += sums[0]!;
+        deviationSquares += sums[1]!;
+        angleSum += sums[2]!;
+        etfSquares += sums[3]! + sums[4]!;
+        cdnvSum += sums[5] ?? 0;
       }
     }
     const spreadSquares = Math.max(0, deviationSquares - (deviationSum * deviationSum) / pairs);
