@@ -4,7 +4,7 @@ import type { AnalyzeFilesOptions } from '../analyze/analyze-files.js';
 import { metricEntry } from '../collapse/metric-catalog.js';
 
 /** What commander hands over: the engine's options, with the defaults filled in, plus --json. */
-type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; batchSize: number; json?: boolean; quiet?: boolean };
+type AnalyzeOptions = AnalyzeFilesOptions & { covariance: 'full' | 'projected'; batchSize: number; json?: boolean; quiet?: boolean; threads?: number };
 
 /** Repeated options collect into a list. */
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -48,7 +48,14 @@ export function register(program: Command): void {
     .addOption(new Option('--split <split>', 'with --checkpoint: the split to measure').choices(['train', 'test']).default('train'))
     .option('--layers', 'with --checkpoint: also layer-wise collapse at every block')
     .option('--pool', 'with --layers: global-average-pool convolutional block outputs')
+    .option('--threads <n>', 'libtorch threads (default: OMP_NUM_THREADS, else every available core)', positiveInteger)
     .action(async (files: string[], options: AnalyzeOptions) => {
+      // libtorch's OpenMP default can be one thread on a multi-core machine (it is on some
+      // containers), and every pass is a large matrix product that scales with the cores.
+      const { setNumThreads } = await import('../torch/index.js');
+      const { availableParallelism } = await import('node:os');
+      const threads = options.threads ?? (process.env.OMP_NUM_THREADS ? undefined : availableParallelism());
+      if (threads !== undefined) setNumThreads(threads);
       const { analyzeFiles } = await import('../analyze/analyze-files.js');
       const { analyzeProgress } = await import('./analyze-progress.js');
       const progress = analyzeProgress(options);

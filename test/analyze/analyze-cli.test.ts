@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Command } from 'commander';
@@ -9,7 +9,7 @@ import { register } from '../../src/cli/analyze.js';
 import { COLLAPSE_METRIC_KEYS } from '../../src/collapse/index.js';
 import { encodeNpy, type NpyData } from '../../src/io/npy.js';
 import { saveSafetensors } from '../../src/io/safetensors.js';
-import { dispose, type Tensor, tensor } from '../../src/torch/index.js';
+import { dispose, getNumThreads, setNumThreads, type Tensor, tensor } from '../../src/torch/index.js';
 import { assertClose } from '../helpers/assert-close.js';
 import { goldenCases, goldenTolerance } from '../collapse/golden.js';
 
@@ -61,6 +61,29 @@ test('analyze FILE.npz --json prints exactly the METRICS.md keys, with the golde
   const metrics = JSON.parse(stdout) as Record<string, number>;
   assert.deepEqual(Object.keys(metrics), [...COLLAPSE_METRIC_KEYS]);
   for (const [key, expected] of Object.entries(golden.expected)) assertClose(metrics[key], expected, key, goldenTolerance());
+});
+
+test('analyze --threads sets the libtorch threads; by default every available core unless OMP_NUM_THREADS is set', async () => {
+  const file = writeNpz('threads.npz', goldenArrays());
+  const before = getNumThreads();
+  const omp = process.env.OMP_NUM_THREADS;
+  try {
+    delete process.env.OMP_NUM_THREADS;
+    setNumThreads(availableParallelism() + 1);
+    assert.equal((await analyze(file, '--threads', '1', '--json')).error, undefined);
+    assert.equal(getNumThreads(), 1);
+    assert.equal((await analyze(file, '--json')).error, undefined);
+    assert.equal(getNumThreads(), availableParallelism());
+    process.env.OMP_NUM_THREADS = '1';
+    setNumThreads(3);
+    assert.equal((await analyze(file, '--json')).error, undefined);
+    assert.equal(getNumThreads(), 3, 'OMP_NUM_THREADS set: analyze leaves the threads alone');
+    assert.match((await analyze(file, '--threads', '0')).error?.message ?? '', /threads/);
+  } finally {
+    if (omp === undefined) delete process.env.OMP_NUM_THREADS;
+    else process.env.OMP_NUM_THREADS = omp;
+    setNumThreads(before);
+  }
 });
 
 test('analyze without --json prints a table; without W only the keys that need no classifier', async () => {

@@ -136,7 +136,7 @@ function reference(decisionRows?: Float64Array): Record<string, number> {
     writeFileSync(spec.decision_rows, encodeNpy({ data: BigInt64Array.from(decisionRows, (v) => BigInt(v)), shape: [decisionRows.length] }));
   } else spec.decision_rows = null;
   writeFileSync(specFile, JSON.stringify(spec));
-  const run = spawnSync('python3', [join(import.meta.dirname, 'scale_reference.py'), specFile], { encoding: 'utf8' });
+  const run = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'scale_reference.py'), specFile], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout) as Record<string, number>;
 }
