@@ -12,7 +12,7 @@ export { openShards, type ShardSet, type ShardSetOptions } from './analyze/shard
 export { type ShardInput } from './analyze/shards/shard-list.js';
 export { type CollapseMetrics, COLLAPSE_METRIC_KEYS, MINORITY_METRIC_KEYS } from './collapse/collapse-metrics.js';
 export { type CovarianceMode } from './collapse/collapse-measurement.js';
-export { CollapseError } from './collapse/errors.js';
+export { CollapseError } from './collapse/collapse-error.js';
 export { readRun, readRuns, metricValue, isStale, RunReadError, type RunData } from './run/run-reader.js';
 export type { RunConfig, RunStatus, RunState, MetricsLine, GeometryLine, LayerMetrics } from './run/run-schema.js';
 export { NcollapseError, InputFileError, UsageError, EXIT_CODES } from './errors.js';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { AnalysisInputError } from '../src/analyze/analysis-arrays.js';
-import { CollapseError } from '../src/collapse/errors.js';
+import { CollapseError } from '../src/collapse/collapse-error.js';
 import { DatasetError } from '../src/data/dataset-error.js';
 import { EXIT_CODES, InputFileError, NcollapseError } from '../src/errors.js';
 import { SafetensorsError } from '../src/io/safetensors.js';

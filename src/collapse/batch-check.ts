@@ -1,5 +1,5 @@
 import { type Tensor } from '../torch/index.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 
 /**
  * Validates one batch against the accumulator's shape and returns its labels as int64 on the

@@ -1,5 +1,5 @@
 import { type Tensor } from '../torch/index.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 
 /** One batch of penultimate features (B x p, float32 or float64, any device) and their labels (int64 B). */
 export interface FeatureBatch {

@@ -1,6 +1,6 @@
 import { keep, type Tensor, tidy } from '../torch/index.js';
 import { type ClassMeanSource } from './class-mean-accumulator.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 
 /**
  * What the measures need to know about the class means once the first pass is over. Every

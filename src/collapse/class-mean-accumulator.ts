@@ -1,7 +1,7 @@
 import { keep, tensor, type Tensor, tidy, zeros } from '../torch/index.js';
 import { checkBatch } from './batch-check.js';
 import { readClassCounts } from './class-counts.js';
-import { CollapseError, requireClassCount } from './errors.js';
+import { CollapseError, requireClassCount } from './collapse-error.js';
 import { requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
 import type { ShardReducer } from './shard-reducer.js';

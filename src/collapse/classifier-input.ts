@@ -1,5 +1,5 @@
 import { keep, type Tensor, tidy, zeros } from '../torch/index.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 import { nonFiniteRows } from './finite.js';
 import { type LinearClassifier } from './measures/least-squares-classifier.js';
 

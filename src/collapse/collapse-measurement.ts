@@ -4,7 +4,7 @@ import { type ClassGeometry, classGeometry, disposeGeometry } from './class-geom
 import { decisionSubset } from './decision-subset.js';
 import { prepareClassifier } from './classifier-input.js';
 import { type CollapseMetrics } from './collapse-metrics.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 import { equinorm } from './measures/equinorm.js';
 import { type LinearClassifier, totalCovariance, webbLoweClassifier } from './measures/least-squares-classifier.js';
 import { checkMinorityClasses, minorityCosines } from './measures/minority-cosines.js';

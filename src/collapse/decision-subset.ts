@@ -1,4 +1,4 @@
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 
 /**
  * The fixed subset of samples whose decisions are measured (METRICS.md "Many classes",

@@ -1,5 +1,5 @@
 import { type Tensor, tidy } from '../torch/index.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 
 /** Rows of a matrix that hold a NaN or an infinity. */
 export function nonFiniteRows(matrix: Tensor): number[] {

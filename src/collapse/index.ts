@@ -1,5 +1,5 @@
 /** Neural-collapse measures (docs/metrics.md): accumulate batch by batch, then measure. */
-export { CollapseError } from './errors.js';
+export { CollapseError } from './collapse-error.js';
 export { type FeatureBatch, type FeatureSource, type BatchSource, featureBatches } from './batches.js';
 export { forEachBatch } from './for-each-batch.js';
 export { ClassMeanAccumulator, type ClassMeanSource } from './class-mean-accumulator.js';

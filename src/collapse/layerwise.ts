@@ -3,7 +3,7 @@ import { noGrad, type Tensor, tidy } from '../torch/index.js';
 import { type BatchSource, type FeatureSource } from './batches.js';
 import { ClassMeanAccumulator } from './class-mean-accumulator.js';
 import { type ClassGeometry, classGeometry, disposeGeometry } from './class-geometry.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 import { forEachBatch } from './for-each-batch.js';
 import { chooseNc1Route, nc1ByClasses, nc1ByFeatures } from './measures/nc1-routes.js';
 import { pairwiseKeys } from './measures/pairwise-tiles.js';

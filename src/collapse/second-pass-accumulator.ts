@@ -4,7 +4,7 @@ import { type ClassGeometry } from './class-geometry.js';
 import { normalisedMargins } from './decisions/margins.js';
 import { scratch } from './scratch.js';
 import { rowChunks } from './small-temporaries.js';
-import { CollapseError } from './errors.js';
+import { CollapseError } from './collapse-error.js';
 import type { ShardReducer } from './shard-reducer.js';
 import { type LinearClassifier } from './measures/least-squares-classifier.js';
 import { type Nc1Route } from './measures/nc1-routes.js';

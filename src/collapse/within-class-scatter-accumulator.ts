@@ -2,7 +2,7 @@ import { keep, tensor, type Tensor, tidy, where, zeros } from '../torch/index.js
 import { checkBatch } from './batch-check.js';
 import { type ClassMeanSource, requireEveryClass } from './class-mean-accumulator.js';
 import { readClassCounts } from './class-counts.js';
-import { CollapseError, requireClassCount } from './errors.js';
+import { CollapseError, requireClassCount } from './collapse-error.js';
 import { nonFiniteRows, requireFiniteRows } from './finite.js';
 import { scratch } from './scratch.js';
 import type { ShardReducer } from './shard-reducer.js';

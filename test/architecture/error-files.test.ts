@@ -9,10 +9,8 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /**
  * The naming rule of error files: a file that holds only error classes is named after its class,
  * `<kebab-case class name>.ts` (DatasetError in dataset-error.ts). src/errors.ts, the base class
- * and the exit codes, is the one file named otherwise. The two below predate the rule and are
- * renamed once the branches that edit their folders are merged.
+ * and the exit codes, is the one file named otherwise.
  */
-const NOT_YET_RENAMED = new Set(['collapse/errors.ts']);
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
@@ -26,7 +24,7 @@ test('each error file is named after the error class it holds', () => {
   const misnamed: string[] = [];
   for (const file of sourceFiles(SRC)) {
     const path = relative(SRC, file);
-    if (!/error/.test(path.split('/').pop()!) || path === 'errors.ts' || NOT_YET_RENAMED.has(path)) continue;
+    if (!/error/.test(path.split('/').pop()!) || path === 'errors.ts') continue;
     const classes = [...readFileSync(file, 'utf8').matchAll(/export class (\w+Error) /g)].map((match) => match[1]!);
     if (classes.length === 0) continue; // a measure named after a quantity (collapse/measures/etf-error.ts), not an error file
     if (!classes.some((name) => path.endsWith(`${kebab(name)}.ts`))) misnamed.push(`${path} holds ${classes.join(', ')}`);

@@ -1,4 +1,4 @@
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 
 /**
  * cdnv (class-distance normalised variance, Galanti et al.): the mean over pairs c < c' of

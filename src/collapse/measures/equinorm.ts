@@ -1,4 +1,4 @@
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 import { coefficientOfVariation } from './statistics.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 
 /**
  * etf_error_means / etf_error_classifier: || G/||G||_F - E ||_F with E = (I - 11^T/C)/sqrt(C-1)

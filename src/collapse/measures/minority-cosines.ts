@@ -1,5 +1,5 @@
 import { type Tensor, tensor, tidy } from '../../torch/index.js';
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 
 /**
  * The mean of cos(v_a, v_b) over the pairs a < b of `members`, from the C x C Gram matrix of the

@@ -1,5 +1,5 @@
 import { cat, eye, linalg, type Tensor, tidy } from '../../torch/index.js';
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 import { symmetricPseudoInverse } from './eigen-cut.js';
 import { type LinearClassifier } from './least-squares-classifier.js';
 

@@ -1,4 +1,4 @@
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 
 /**
  * cos(v_a, v_b) for the C(C-1)/2 unordered pairs a < b, in row order, from the Gram matrix of

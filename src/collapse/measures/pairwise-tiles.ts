@@ -1,5 +1,5 @@
 import { type Tensor, tidy } from '../../torch/index.js';
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 
 /**
  * The tile edge of the C x C Gram matrix: pairwise keys never hold more than a few tiles of it

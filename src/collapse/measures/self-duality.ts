@@ -1,5 +1,5 @@
 import { type Tensor, tidy } from '../../torch/index.js';
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 
 /** self_duality (NC3) = || W/||W||_F - Mt/||Mt||_F ||_F^2: the classifier aligns with the centred means. */
 export function selfDuality(weight: Tensor, centredMeans: Tensor): number {

@@ -1,5 +1,5 @@
 import { type Tensor, tidy } from '../../torch/index.js';
-import { CollapseError } from '../errors.js';
+import { CollapseError } from '../collapse-error.js';
 
 /**
  * webb_lowe_distance = || W/||W||_F - W_LS/||W_LS||_F ||_F: how far the network's classifier is
