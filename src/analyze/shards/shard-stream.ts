@@ -124,6 +124,9 @@ export class ShardStream {
     const total = this.keptSampleCount;
     const featureBytes = new Uint8Array(this.batchSize * this.dim * 8);
     const labelBytes = new Uint8Array(this.batchSize * 8);
+    // Half precision is widened into this one buffer (tensor() copies it): a new array per batch
+    // is external memory that V8 collects late, and the resident set then grew with N.
+    const widened = new Float32Array(this.batchSize * this.dim);
     let done = 0;
     this.onProgress?.(pass, 0, total);
     for (const shard of this.shards) {
@@ -140,7 +143,7 @@ export class ShardStream {
         featureHash.update(rawFeatures);
         labelHash.update(rawLabels);
         const labels = this.classes(labelArray(shard.labels.layout.kind, rawLabels));
-        const batch = this.batch(kind, rawFeatures, labels, count);
+        const batch = this.batch(kind, rawFeatures, labels, count, widened);
         if (batch === undefined) continue;
         done += batch.features.size(0);
         yield batch;
@@ -152,8 +155,14 @@ export class ShardStream {
   }
 
   /** The batch's kept rows as tensors (float32 for half precision, widened exactly). */
-  private batch(kind: ElementKind, raw: Uint8Array, classes: { values: Int32Array; keep: Uint8Array | undefined }, count: number): FeatureBatch | undefined {
-    let features = featureArray(kind, raw, count * this.dim);
+  private batch(
+    kind: ElementKind,
+    raw: Uint8Array,
+    classes: { values: Int32Array; keep: Uint8Array | undefined },
+    count: number,
+    widened: Float32Array,
+  ): FeatureBatch | undefined {
+    let features = featureArray(kind, raw, count * this.dim, widened);
     let values = classes.values;
     if (classes.keep) {
       const keep = classes.keep;
@@ -352,8 +361,8 @@ function npyMemberLayout(data: Uint8Array, file: string, name: string): ArrayLay
   return { file, name, kind, shape: header.shape, offset: headerStart + headerLength };
 }
 
-/** Raw feature bytes as float32 (half precision widened exactly) or float64. */
-function featureArray(kind: ElementKind, raw: Uint8Array, count: number): Float32Array | Float64Array {
+/** Raw feature bytes as float32 (half precision widened exactly into `widened`) or float64. */
+function featureArray(kind: ElementKind, raw: Uint8Array, count: number, widened: Float32Array): Float32Array | Float64Array {
   const aligned = raw.byteOffset % 8 === 0 ? raw : raw.slice();
   switch (kind) {
     case 'float64':
@@ -362,7 +371,7 @@ function featureArray(kind: ElementKind, raw: Uint8Array, count: number): Float3
       return new Float32Array(aligned.buffer, aligned.byteOffset, count);
     case 'float16':
     case 'bfloat16': {
-      const out = new Float32Array(count);
+      const out = widened.subarray(0, count);
       const bits = new Uint16Array(aligned.buffer, aligned.byteOffset, count);
       (kind === 'float16' ? float16ToFloat32 : bfloat16ToFloat32)(bits, out);
       return out;
