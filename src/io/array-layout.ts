@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DatasetError } from '../errors.js';
-import { DESCR_TO_DTYPE, parseNpyHeader } from './npy.js';
+import { BYTES_PER_ELEMENT, DESCR_TO_DTYPE, parseNpyHeader } from './npy.js';
 
 /**
  * Where the rows of one array lie in a file, read from the file's header alone, so that a shard
@@ -11,21 +11,8 @@ import { DESCR_TO_DTYPE, parseNpyHeader } from './npy.js';
 export type ElementKind =
   'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool';
 
-export const ELEMENT_BYTES: Record<ElementKind, number> = {
-  float16: 2,
-  bfloat16: 2,
-  float32: 4,
-  float64: 8,
-  int8: 1,
-  int16: 2,
-  int32: 4,
-  int64: 8,
-  uint8: 1,
-  uint16: 2,
-  uint32: 4,
-  uint64: 8,
-  bool: 1,
-};
+/** npy.ts's element sizes and the two half-precision kinds it does not keep as dtypes. */
+export const ELEMENT_BYTES: Record<ElementKind, number> = { ...BYTES_PER_ELEMENT, float16: 2, bfloat16: 2 };
 
 export interface ArrayLayout {
   file: string;

@@ -55,7 +55,7 @@ const DTYPE_TO_DESCR: Record<NpyDtype, string> = {
   bool: '|b1',
 };
 
-const BYTES_PER_ELEMENT: Record<NpyDtype, number> = {
+export const BYTES_PER_ELEMENT: Readonly<Record<NpyDtype, number>> = {
   float32: 4,
   float64: 8,
   int8: 1,

@@ -1,5 +1,5 @@
 import { keep, noGrad, type Tensor, tensor, tidy } from '../torch/index.js';
-import type { Optimizer, OptimizerStateDict, ParamGroup, ParamGroupState } from './optimizer.js';
+import { numberedParamGroups, type Optimizer, type OptimizerStateDict, type ParamGroup, type ParamGroupState } from './optimizer.js';
 import { OptimizerStateError } from './optimizer-state-error.js';
 
 export interface AdamOptions {
@@ -155,21 +155,15 @@ class AdamFamily implements Optimizer {
       tensors.set(`state.${index}.${EXP_AVG_SQ}`, state.expAvgSq);
       if (state.maxExpAvgSq !== undefined) tensors.set(`state.${index}.${MAX_EXP_AVG_SQ}`, state.maxExpAvgSq);
     });
-    let next = 0;
-    const paramGroups = this.paramGroups.map((group) => {
-      const saved: AdamParamGroupState = {
-        lr: group.lr,
-        beta1: group.beta1,
-        beta2: group.beta2,
-        eps: group.eps,
-        weightDecay: group.weightDecay,
-        amsgrad: group.amsgrad,
-        maximize: group.maximize,
-        params: group.params.map(() => next++),
-      };
-      if (group.initialLr !== undefined) saved.initialLr = group.initialLr;
-      return saved;
-    });
+    const paramGroups = numberedParamGroups<AdamParamGroup, AdamParamGroupState>(this.paramGroups, (group) => ({
+      lr: group.lr,
+      beta1: group.beta1,
+      beta2: group.beta2,
+      eps: group.eps,
+      weightDecay: group.weightDecay,
+      amsgrad: group.amsgrad,
+      maximize: group.maximize,
+    }));
     return { tensors, paramGroups };
   }
 

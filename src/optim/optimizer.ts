@@ -39,3 +39,20 @@ export interface Optimizer {
   /** Releases the optimiser's own tensors (never the parameters). */
   dispose(): void;
 }
+
+/**
+ * The groups of a state dict as PyTorch numbers them: each group's hyper-parameters (what `hyper`
+ * picks), its parameters as positions in the flat list of all groups, and `initialLr` when a
+ * scheduler set it. Shared by every optimiser's stateDict().
+ */
+export function numberedParamGroups<P extends ParamGroup, G extends ParamGroupState>(
+  groups: readonly P[],
+  hyper: (group: P) => Omit<G, 'params' | 'initialLr'>,
+): G[] {
+  let next = 0;
+  return groups.map((group) => {
+    const state = { ...hyper(group), params: group.params.map(() => next++) } as G;
+    if (group.initialLr !== undefined) state.initialLr = group.initialLr;
+    return state;
+  });
+}

@@ -1,5 +1,5 @@
 import { keep, noGrad, type Tensor, tidy } from '../torch/index.js';
-import type { Optimizer, OptimizerStateDict, ParamGroup, ParamGroupState } from './optimizer.js';
+import { numberedParamGroups, type Optimizer, type OptimizerStateDict, type ParamGroup, type ParamGroupState } from './optimizer.js';
 import { OptimizerStateError } from './optimizer-state-error.js';
 
 export interface SGDOptions {
@@ -107,20 +107,14 @@ export class SGD implements Optimizer {
       const buffer = this.momentumBuffers.get(parameter);
       if (buffer !== undefined) tensors.set(`state.${index}.${MOMENTUM_BUFFER}`, buffer);
     });
-    let next = 0;
-    const paramGroups = this.paramGroups.map((group) => {
-      const state: SGDParamGroupState = {
-        lr: group.lr,
-        momentum: group.momentum,
-        dampening: group.dampening,
-        weightDecay: group.weightDecay,
-        nesterov: group.nesterov,
-        maximize: group.maximize,
-        params: group.params.map(() => next++),
-      };
-      if (group.initialLr !== undefined) state.initialLr = group.initialLr;
-      return state;
-    });
+    const paramGroups = numberedParamGroups<SGDParamGroup, SGDParamGroupState>(this.paramGroups, (group) => ({
+      lr: group.lr,
+      momentum: group.momentum,
+      dampening: group.dampening,
+      weightDecay: group.weightDecay,
+      nesterov: group.nesterov,
+      maximize: group.maximize,
+    }));
     return { tensors, paramGroups };
   }
 

@@ -32,10 +32,10 @@ function epochSeed(seed: number, epoch: number): number {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Trains one epoch from batch `skip` on (a resume mid-epoch skips the batches already done), then
+ * Trains one epoch from batch `firstBatch` on (a resume mid-epoch skips the batches already done), then
  * steps the schedule. Stops after a batch when a stop is requested (on every rank at once).
  */
-export async function trainEpoch(context: EpochContext, epoch: number, skip: number): Promise<EpochOutcome> {
+export async function trainEpoch(context: EpochContext, epoch: number, firstBatch: number): Promise<EpochOutcome> {
   const { session, dp, progress } = context;
   const { config, model, optimizer, scheduler, train } = session;
   torch.manualSeed(epochSeed(config.seed, epoch));
@@ -48,7 +48,7 @@ export async function trainEpoch(context: EpochContext, epoch: number, skip: num
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
-    for (let b = skip; b < batches.length; b++) {
+    for (let b = firstBatch; b < batches.length; b++) {
       const { loss, hits } = torch.tidy(() => {
         const batch = gatherBatch(train, batches[b]!);
         const logits = model.call(batch.inputs);
@@ -64,7 +64,7 @@ export async function trainEpoch(context: EpochContext, epoch: number, skip: num
       correct += hits;
       seen += batches[b]!.size(0);
       const elapsed = (performance.now() - started) / 1000;
-      if ((b & 7) === 0 || b === batches.length - 1) progress.update(b + 1, lossSum / (b + 1 - skip), correct / seen, seen / Math.max(elapsed, 1e-9));
+      if ((b & 7) === 0 || b === batches.length - 1) progress.update(b + 1, lossSum / (b + 1 - firstBatch), correct / seen, seen / Math.max(elapsed, 1e-9));
       await yieldToEventLoop();
       // Every rank stops at the same step when any was asked to.
       const stop = context.stopRequested();
