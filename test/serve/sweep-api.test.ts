@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { leaveFinishedCheckpoints } from '../helpers/finished-run-files.js';
+import { writeFakeSweepRun as fakeRun } from '../helpers/finished-run-files.js';
 import { startDashboard, type Dashboard } from '../../src/serve/index.js';
 import { parseSweepQuery, SWEEP_PAGE_MAX_ROWS, SWEEP_PAGE_ROWS } from '../../src/serve/sweep-api.js';
 import { planSweep } from '../../src/sweep/plan.js';
@@ -25,14 +25,6 @@ interface SweepJson {
   cells: { selected: string | null }[];
   selected: SweepRowJson[];
   page: { offset: number; limit: number; state: string | null; total: number; runs: SweepRowJson[] };
-}
-
-function fakeRun(dir: string, state: string, testError: number): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ name: 'x', dataset: 'gaussian', model: 'mlp', loss: 'ce', epochs: 4, numClasses: 10 }));
-  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch: 4, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
-  writeFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify({ epoch: 4, train_error: 0, test_error: testError })}\n`);
-  if (state === 'finished') leaveFinishedCheckpoints(dir, 4);
 }
 
 describe('the sweep API in summary and pages', () => {

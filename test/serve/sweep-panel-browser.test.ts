@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,18 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { startDashboard, type Dashboard } from '../../src/serve/index.js';
 import { planSweep } from '../../src/sweep/plan.js';
 import type { SweepRow } from '../../src/sweep/sweep-directory.js';
-import { leaveFinishedCheckpoints } from '../helpers/finished-run-files.js';
+import { writeFakeSweepRun as fakeRun } from '../helpers/finished-run-files.js';
 import { launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
 
 /** The sweep panel in a browser: counts by state, the selected run, pages of rows, a state filter. */
-
-function fakeRun(dir: string, state: string, testError: number): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ name: 'x', dataset: 'gaussian', model: 'mlp', loss: 'ce', epochs: 4, numClasses: 10 }));
-  writeFileSync(join(dir, 'status.json'), JSON.stringify({ state, epoch: 4, epochs: 4, tptEpoch: null, message: null, updatedAt: new Date().toISOString() }));
-  writeFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify({ epoch: 4, train_error: 0, test_error: testError })}\n`);
-  if (state === 'finished') leaveFinishedCheckpoints(dir, 4);
-}
 
 describe('the sweep panel in a browser', () => {
   const work = mkdtempSync(join(tmpdir(), 'ncollapse-sweep-panel-'));
